@@ -1,0 +1,1 @@
+"""Every side effect of Govern, as activity classes with injected clients."""

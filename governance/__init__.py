@@ -1,0 +1,1 @@
+"""The governance domain: models, policy and pure functions. No I/O; safe inside workflows."""

@@ -1,0 +1,1 @@
+"""Process plumbing shared by workers and starters: settings, logging, telemetry, Temporal."""

@@ -1,0 +1,1 @@
+"""Ways into Govern: the CLI, the HTTP API, schedules."""

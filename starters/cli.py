@@ -1,0 +1,202 @@
+"""The `govern` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from runtime.settings import ConfigurationError, Settings, load_settings
+from runtime.temporal_servers import DevServer
+
+app = typer.Typer(
+    name="govern",
+    help="Govern: durable governance for professional-services firms on Odoo.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+EXIT_CONFIG = 2
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigurationError as error:
+        err.print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(EXIT_CONFIG) from None
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    try:
+        return asyncio.run(coroutine)
+    except ConfigurationError as error:
+        err.print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(EXIT_CONFIG) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+PortOption = Annotated[int, typer.Option(help="gRPC port of the Temporal frontend.")]
+UiPortOption = Annotated[int, typer.Option(help="Port of the Temporal Web UI.")]
+
+
+@app.command("dev-server")
+def dev_server(
+    port: PortOption = 7233,
+    ui_port: UiPortOption = 8233,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    data_dir: Annotated[Path | None, typer.Option(help="Where the SQLite file lives.")] = None,
+) -> None:
+    """Run the embedded Temporal dev server (SQLite, Web UI, Govern's search attributes)."""
+    settings = _settings()
+    server = _dev_server(settings, host, port, ui_port, data_dir)
+
+    async def serve() -> None:
+        from workers.worker import stop_on_signals
+
+        with stop_on_signals() as stop:
+            server.start()
+            try:
+                await server.wait_ready()
+                out.print(f"Temporal dev server on [bold]{server.address}[/bold]")
+                out.print(f"Temporal UI: [bold]{server.ui_url}[/bold]   (Ctrl-C stops)")
+                await stop.wait()
+            finally:
+                server.stop()
+
+    _run(serve())
+
+
+def _dev_server(
+    settings: Settings, host: str, port: int, ui_port: int | None, data_dir: Path | None
+) -> DevServer:
+    data = data_dir or settings.data_dir
+    return DevServer(
+        db_file=data / "temporal.sqlite",
+        host=host,
+        port=port,
+        ui_port=ui_port,
+        log_file=data / "temporal-dev-server.log",
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run a Govern worker until SIGINT/SIGTERM, then drain in-flight activities."""
+    settings = _settings()
+
+    async def run() -> None:
+        from starters.bootstrap import start_process
+        from workers.worker import run_until_stopped, stop_on_signals
+
+        with stop_on_signals() as stop:
+            process = start_process(settings)
+            client = await process.connect()
+            await run_until_stopped(_worker(client, settings), stop)
+
+    _run(run())
+
+
+def _worker(client: Any, settings: Settings) -> Any:
+    from workers.registry import ActivityDependencies
+    from workers.worker import build_worker
+
+    return build_worker(
+        client,
+        settings.task_queue,
+        ActivityDependencies(odoo_url=str(settings.odoo_url)),
+        shutdown_grace=timedelta(seconds=settings.worker_shutdown_grace_seconds),
+    )
+
+
+@app.command()
+def up(
+    port: PortOption = 7233,
+    ui_port: UiPortOption = 8233,
+    data_dir: Annotated[Path | None, typer.Option(help="Where the SQLite file lives.")] = None,
+) -> None:
+    """The embedded default: a Temporal dev server and a worker, in one command."""
+    settings = _settings()
+    server = _dev_server(settings, "127.0.0.1", port, ui_port, data_dir)
+
+    async def run() -> None:
+        from starters.bootstrap import start_process
+        from workers.worker import run_until_stopped, stop_on_signals
+
+        with stop_on_signals() as stop:
+            process = start_process(settings)
+            server.start()
+            try:
+                await server.wait_ready()
+                client = await process.connect(target_host=server.address)
+                out.print(f"Temporal UI: [bold]{server.ui_url}[/bold]")
+                out.print(
+                    f"Worker serving task queue [bold]{settings.task_queue}[/bold] on "
+                    f"{server.address}. Ctrl-C stops everything."
+                )
+                await run_until_stopped(_worker(client, settings), stop)
+            finally:
+                server.stop()
+                out.print("Stopped the worker and the Temporal dev server.")
+
+    _run(run())
+
+
+@app.command()
+def setup(
+    retention_days: Annotated[int, typer.Option(min=1, help="For a new namespace.")] = 30,
+) -> None:
+    """Register Govern's namespace and search attributes on a Temporal cluster (idempotent)."""
+    _settings()
+
+    async def run() -> None:
+        from runtime.temporal_client import connect_temporal, load_connect_config
+        from starters.cluster_setup import setup_cluster
+
+        namespace = load_connect_config()["namespace"]
+        client = await connect_temporal()
+        report = await setup_cluster(client, namespace, retention_days)
+        created = "created" if report.namespace_created else "already there"
+        out.print(f"Namespace {namespace!r}: {created}")
+        out.print(f"Search attributes added: {', '.join(report.attributes_added) or 'none'}")
+        out.print(f"Already registered: {', '.join(report.attributes_present) or 'none'}")
+
+    _run(run())
+
+
+@app.command()
+def doctor() -> None:
+    """Check configuration, Temporal and Odoo; say what is wrong and how to fix it."""
+    settings = _settings()
+    from starters.doctor import Status, run_doctor
+
+    checks = _run(run_doctor(settings))
+    table = Table("check", "status", "detail", "fix", show_lines=False)
+    colour = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "red"}
+    for check in checks:
+        table.add_row(
+            check.name, f"[{colour[check.status]}]{check.status}[/]", check.detail, check.fix
+        )
+    out.print(table)
+    if any(c.status == Status.FAIL for c in checks):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="govern")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

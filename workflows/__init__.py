@@ -1,0 +1,1 @@
+"""Deterministic orchestration: one module per lifecycle, plus the approval engine."""
