@@ -51,3 +51,31 @@ async def test_one_trace_across_client_workflow_and_activity(
 
 async def test_no_interceptors_when_tracing_is_off() -> None:
     assert tracing_interceptors(None) == []
+
+
+async def test_sdk_metrics_on_a_prometheus_endpoint(
+    dev_env: WorkflowEnvironment, task_queue: str
+) -> None:
+    import httpx
+
+    from runtime.telemetry import build_temporal_runtime
+    from runtime.temporal_servers import free_port
+
+    port = free_port()
+    runtime = build_temporal_runtime(f"127.0.0.1:{port}")
+    client = await Client.connect(
+        dev_env.client.service_client.config.target_host,
+        data_converter=pydantic_data_converter,
+        runtime=runtime,
+    )
+    async with build_worker(client, task_queue, ActivityDependencies(odoo_url="x")):
+        await client.execute_workflow(
+            WorkerProbeWorkflow.run,
+            WorkerProbeRequest(),
+            id=f"probe-{uuid.uuid4()}",
+            task_queue=task_queue,
+        )
+        async with httpx.AsyncClient() as http:
+            scraped = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+    assert "temporal_workflow_completed" in scraped
+    assert "temporal_activity_execution_latency" in scraped
