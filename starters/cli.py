@@ -153,6 +153,49 @@ def up(
     _run(run())
 
 
+@app.command("odoo-sim")
+def odoo_sim(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8069,
+    host: Annotated[
+        str, typer.Option(help="Interface to bind (loopback by default).")
+    ] = "127.0.0.1",
+    data_file: Annotated[
+        Path | None, typer.Option(help="SQLite file; the default keeps data in memory.")
+    ] = None,
+    webhook_url: Annotated[
+        str | None, typer.Option(help="Send a webhook here when a sale order is confirmed.")
+    ] = None,
+) -> None:
+    """Run the Odoo 17 simulator (database `govern`, login admin / admin), seeded."""
+    from odoo_sim import OdooSim
+    from runtime.logging import configure_logging
+
+    configure_logging()
+
+    async def serve() -> None:
+        from workers.worker import stop_on_signals
+
+        with stop_on_signals() as stop:
+            sim = OdooSim(host=host, port=port, data_file=data_file).start()
+            try:
+                if webhook_url:
+                    sim.add_webhook(
+                        "sale.order",
+                        webhook_url,
+                        ["name", "state", "amount_total", "partner_id", "user_id"],
+                        state="sale",
+                    )
+                out.print(
+                    f"Odoo simulator on [bold]{sim.url}[/bold] (database govern, admin/admin)"
+                )
+                out.print(f"Call counters: {sim.url}/govern-sim/stats   (Ctrl-C stops)")
+                await stop.wait()
+            finally:
+                sim.close()
+
+    _run(serve())
+
+
 @app.command()
 def setup(
     retention_days: Annotated[int, typer.Option(min=1, help="For a new namespace.")] = 30,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -46,7 +47,12 @@ async def test_doctor_sees_namespace_attributes_and_worker(
     assert "govern worker" in before["worker"].fix
 
     async with build_worker(dev_client, task_queue, ActivityDependencies(odoo_url="x")):
-        after = {c.name: c for c in await check_temporal(settings, dev_client)}
+        # A worker's first long poll takes a moment to show in describe_task_queue.
+        for _ in range(50):
+            after = {c.name: c for c in await check_temporal(settings, dev_client)}
+            if after["worker"].status == Status.OK:
+                break
+            await asyncio.sleep(0.2)
     assert after["worker"].status == Status.OK
 
 
