@@ -36,6 +36,11 @@ def default_policy_file() -> Path:
     return Path(__file__).resolve().parent.parent / "policies" / "default.yaml"
 
 
+def default_people_file() -> Path:
+    """The demo firm's people directory (``policies/people.yaml``)."""
+    return Path(__file__).resolve().parent.parent / "policies" / "people.yaml"
+
+
 class LogFormat(StrEnum):
     AUTO = "auto"
     JSON = "json"
@@ -92,6 +97,7 @@ class Settings(BaseSettings):
     task_queue: str = Field(default=DEFAULT_TASK_QUEUE, min_length=1)
     data_dir: Path = Field(default_factory=default_data_dir)
     policy_file: Path = Field(default_factory=default_policy_file)
+    people_file: Path = Field(default_factory=default_people_file)
     http_bind: HostPort = Field(
         default="127.0.0.1:8080", description="Where `govern serve` listens."
     )

@@ -109,13 +109,19 @@ def worker() -> None:
 
 
 def _worker(client: Any, settings: Settings) -> Any:
+    from starters.bootstrap import odoo_gateway
     from workers.registry import ActivityDependencies
     from workers.worker import build_worker
 
     return build_worker(
         client,
         settings.task_queue,
-        ActivityDependencies(odoo_url=str(settings.odoo_url)),
+        ActivityDependencies(
+            odoo_url=str(settings.odoo_url),
+            odoo=odoo_gateway(settings),
+            policy_file=settings.policy_file,
+            people_file=settings.people_file,
+        ),
         shutdown_grace=timedelta(seconds=settings.worker_shutdown_grace_seconds),
     )
 

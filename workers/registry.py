@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from activities.approvals import ApprovalActivities
 from activities.diagnostics import DiagnosticsActivities
+from activities.notifications import NotificationActivities, OdooChatterActivities
+from integrations.notify import LogNotifier, Notifier
+from integrations.odoo import OdooGateway
+from runtime.settings import default_people_file, default_policy_file
+from workflows.approval import ApprovalWorkflow
 from workflows.diagnostics import WorkerProbeWorkflow
 
-WORKFLOWS: Sequence[type] = (WorkerProbeWorkflow,)
+WORKFLOWS: Sequence[type] = (WorkerProbeWorkflow, ApprovalWorkflow)
 
 
 @dataclass(frozen=True)
@@ -17,9 +24,22 @@ class ActivityDependencies:
     """The clients activities are built with; tests pass doubles or test-scoped ones."""
 
     odoo_url: str
+    odoo: OdooGateway | None = None
+    policy_file: Path = field(default_factory=default_policy_file)
+    people_file: Path = field(default_factory=default_people_file)
+    notifier: Notifier = field(default_factory=LogNotifier)
 
 
 def build_activities(deps: ActivityDependencies) -> list[Callable[..., Any]]:
     """Every activity of Govern, bound to its injected clients."""
     diagnostics = DiagnosticsActivities(odoo_url=deps.odoo_url)
-    return [diagnostics.describe_worker]
+    approvals = ApprovalActivities(deps.policy_file, deps.people_file, deps.odoo)
+    notifications = NotificationActivities(deps.notifier)
+    chatter = OdooChatterActivities(deps.odoo)
+    return [
+        diagnostics.describe_worker,
+        approvals.plan_approval,
+        approvals.resolve_approvers,
+        notifications.notify,
+        chatter.post_to_chatter,
+    ]

@@ -1,0 +1,44 @@
+"""Notification activities: best effort; the workflow never fails because of them."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from activities.errors import odoo_failures
+from governance.approval_messages import ChatterPost, ChatterReceipt, NotifyRequest
+from integrations.notify import Notifier
+from integrations.odoo import OdooGateway
+
+
+class NotificationActivities:
+    def __init__(self, notifier: Notifier) -> None:
+        self._notifier = notifier
+
+    @activity.defn
+    def notify(self, request: NotifyRequest) -> list[str]:
+        """Tell every recipient of the notice; returns the delivery ids."""
+        notice = request.notice
+        return [
+            self._notifier.send(person, notice.kind, request.case_key, request.title, notice.detail)
+            for person in notice.recipients
+        ]
+
+
+class OdooChatterActivities:
+    def __init__(self, odoo: OdooGateway | None) -> None:
+        self._odoo = odoo
+
+    @activity.defn
+    @odoo_failures
+    def post_to_chatter(self, post: ChatterPost) -> ChatterReceipt:
+        """Post one audit event to the record's chatter, once, whatever the retries."""
+        if self._odoo is None:
+            from temporalio.exceptions import ApplicationError
+
+            raise ApplicationError(
+                "Odoo is not configured", type="OdooNotConfigured", non_retryable=True
+            )
+        message_id, created = self._odoo.post_message_once(
+            post.odoo.model, post.odoo.id, post.body, govern_ref=post.ref
+        )
+        return ChatterReceipt(message_id=message_id, created=created)
