@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 from governance.approval_case import ResolvedStage, Seat
 from governance.approval_messages import PlanRequest, ResolvedApprovers, ResolveRequest
 from governance.directory import People, Person, load_people
-from governance.policy import PolicyError, load_policy
+from governance.policy import LaunchControls, PolicyError, load_policy
 from governance.routing import ApprovalPlan, plan_approval
 from integrations.odoo import OdooError, OdooGateway
 from runtime.logging import get_logger
@@ -38,6 +38,14 @@ class ApprovalActivities:
         try:
             policy = load_policy(self._policy_file)
             return plan_approval(policy, request.lifecycle, request.step, request.facts)
+        except PolicyError as error:
+            raise ApplicationError(str(error), type="PolicyError", non_retryable=True) from error
+
+    @activity.defn
+    def read_launch_controls(self) -> LaunchControls:
+        """The launch-control thresholds of the current policy."""
+        try:
+            return load_policy(self._policy_file).launch_controls
         except PolicyError as error:
             raise ApplicationError(str(error), type="PolicyError", non_retryable=True) from error
 

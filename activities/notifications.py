@@ -39,6 +39,10 @@ class OdooChatterActivities:
                 "Odoo is not configured", type="OdooNotConfigured", non_retryable=True
             )
         message_id, created = self._odoo.post_message_once(
-            post.odoo.model, post.odoo.id, post.body, govern_ref=post.ref
+            post.odoo.model,
+            post.odoo.id,
+            post.body,
+            govern_ref=post.ref,
+            look_first=activity.info().attempt > 1,
         )
         return ChatterReceipt(message_id=message_id, created=created)

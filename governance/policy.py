@@ -134,12 +134,22 @@ class RiskRule(Strict):
     when: Condition
 
 
+class LaunchControls(Strict):
+    """Thresholds of the project-launch controls."""
+
+    max_discount_pct: float = Field(default=15.0, ge=0, le=100)
+    margin_floor_pct: float = Field(default=25.0, ge=-100, le=100)
+    material_change_pct: float = Field(default=10.0, gt=0)
+    """An order whose amount moves more than this after approval re-opens its approvals."""
+
+
 class Policy(Strict):
     """A whole policy file."""
 
     version: str = Field(min_length=1)
     description: str = ""
     risk_rules: list[RiskRule] = Field(default_factory=list)
+    launch_controls: LaunchControls = Field(default_factory=LaunchControls)
     lifecycles: dict[str, dict[str, StepPolicy]]
 
     def step(self, lifecycle: str, step: str) -> StepPolicy:

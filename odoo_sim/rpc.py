@@ -153,6 +153,32 @@ def _create_invoices(env: Env, model: str, ids: list[int]) -> Any:
     return business.create_invoices(env, ids)
 
 
+def _action_feedback(
+    env: Env,
+    model: str,
+    ids: list[int],
+    feedback: str = "",
+    attachment_ids: list[int] | None = None,
+) -> bool:
+    """Mark activities done: a note on their record, then the activity is gone (Odoo 17)."""
+    del attachment_ids
+    for activity_id in ids:
+        activity = env.raw(model, activity_id)
+        record_model = (env.tx.get("ir.model", activity.get("res_model_id") or 0) or {}).get(
+            "model"
+        )
+        if record_model:
+            business.message_post(
+                env,
+                record_model,
+                [activity["res_id"]],
+                body=f"{activity.get('summary') or 'Activity'} done: {feedback}",
+                message_type="notification",
+            )
+    env.unlink(model, ids)
+    return True
+
+
 def _message_post(env: Env, model: str, ids: list[int], **kwargs: Any) -> int:
     return business.message_post(env, model, ids, **kwargs)
 
@@ -176,6 +202,7 @@ SPECIFIC: dict[tuple[str, str], Handler] = {
     ("ir.model.data", "check_object_reference"): _check_object_reference,
     ("sale.order", "action_confirm"): _action_confirm,
     ("sale.advance.payment.inv", "create_invoices"): _create_invoices,
+    ("mail.activity", "action_feedback"): _action_feedback,
 }
 
 

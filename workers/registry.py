@@ -9,14 +9,17 @@ from typing import Any
 
 from activities.approvals import ApprovalActivities
 from activities.diagnostics import DiagnosticsActivities
+from activities.launch import LaunchActivities
 from activities.notifications import NotificationActivities, OdooChatterActivities
+from governance.directory import load_people
 from integrations.notify import LogNotifier, Notifier
 from integrations.odoo import OdooGateway
 from runtime.settings import default_people_file, default_policy_file
 from workflows.approval import ApprovalWorkflow
 from workflows.diagnostics import WorkerProbeWorkflow
+from workflows.project_launch import ProjectLaunchWorkflow
 
-WORKFLOWS: Sequence[type] = (WorkerProbeWorkflow, ApprovalWorkflow)
+WORKFLOWS: Sequence[type] = (WorkerProbeWorkflow, ApprovalWorkflow, ProjectLaunchWorkflow)
 
 
 @dataclass(frozen=True)
@@ -31,15 +34,32 @@ class ActivityDependencies:
 
 
 def build_activities(deps: ActivityDependencies) -> list[Callable[..., Any]]:
-    """Every activity of Govern, bound to its injected clients."""
+    """Every activity of Govern, bound to its injected clients.
+
+    Lifecycles that read and write Odoo need ``deps.odoo``; without it a worker still
+    serves standalone approvals (chatter posts then fail, audited, never the case).
+    """
     diagnostics = DiagnosticsActivities(odoo_url=deps.odoo_url)
     approvals = ApprovalActivities(deps.policy_file, deps.people_file, deps.odoo)
     notifications = NotificationActivities(deps.notifier)
     chatter = OdooChatterActivities(deps.odoo)
-    return [
+    activities = [
         diagnostics.describe_worker,
         approvals.plan_approval,
+        approvals.read_launch_controls,
         approvals.resolve_approvers,
         notifications.notify,
         chatter.post_to_chatter,
     ]
+    if deps.odoo is not None:
+        launch = LaunchActivities(deps.odoo, load_people(deps.people_file))
+        activities += [
+            launch.gather_launch_facts,
+            launch.person_for_login,
+            launch.ensure_launch_project,
+            launch.set_project_status,
+            launch.raise_staffing_request,
+            launch.close_staffing_request,
+            launch.post_launch_summary,
+        ]
+    return activities

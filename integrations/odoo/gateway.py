@@ -235,24 +235,35 @@ class OdooGateway:
         return self.create(model, values), True
 
     def post_message_once(
-        self, model: str, record_id: int, body: str, *, govern_ref: str, subject: str | None = None
+        self,
+        model: str,
+        record_id: int,
+        body: str,
+        *,
+        govern_ref: str,
+        subject: str | None = None,
+        look_first: bool = True,
     ) -> tuple[int, bool]:
         """Post ``body`` to a record's chatter unless a message with ``govern_ref`` is there.
 
         ``govern_ref`` (e.g. ``project-launch:sale.order:42/summary``) is written into the
         message, visibly, so a retry finds the first post instead of writing a second one.
 
+        ``look_first=False`` skips the look-up when the caller knows no earlier attempt
+        can have posted (an activity's first attempt), saving one Odoo call.
+
         Returns:
             The mail.message id and whether it was posted now.
         """
         marker = f"[govern:{govern_ref}]"
-        found = self.search(
-            "mail.message",
-            [("model", "=", model), ("res_id", "=", record_id), ("body", "ilike", marker)],
-            limit=1,
-        )
-        if found:
-            return found[0], False
+        if look_first:
+            found = self.search(
+                "mail.message",
+                [("model", "=", model), ("res_id", "=", record_id), ("body", "ilike", marker)],
+                limit=1,
+            )
+            if found:
+                return found[0], False
         kwargs: dict[str, Any] = {"body": f"{body}\n{marker}", "message_type": "comment"}
         if subject:
             kwargs["subject"] = subject
