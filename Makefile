@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/govern up
+	$(VENV)/bin/govern demo --auto
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

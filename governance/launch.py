@@ -122,7 +122,8 @@ def run_launch_controls(facts: LaunchFacts, limits: LaunchControls) -> list[Cont
             ControlResult(
                 name=ControlName.BILLING_PLAN,
                 passed=False,
-                evidence=f"{len(milestone_lines)} milestone-billed line(s) but no milestone on the project",
+                evidence=f"{len(milestone_lines)} milestone-billed line(s) "
+                "but no milestone on the project",
             )
         )
     else:
@@ -156,7 +157,8 @@ def run_launch_controls(facts: LaunchFacts, limits: LaunchControls) -> list[Cont
         ControlResult(
             name=ControlName.STAFFING,
             passed=sold == 0 or facts.allocated_hours >= sold,
-            evidence=f"{sold:g} h sold on timesheets, {facts.allocated_hours:g} h allocated on tasks",
+            evidence=f"{sold:g} h sold on timesheets, "
+            f"{facts.allocated_hours:g} h allocated on tasks",
         )
     )
     foreign = facts.customer_country not in (None, COMPANY_COUNTRY)
@@ -180,12 +182,27 @@ class LaunchState(StrEnum):
     ON_HOLD = "on_hold"
 
 
+DEFAULT_COMMIT_WAIT = [1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 60.0, 60.0, 60.0]
+
+
+def commit_wait_schedule(total_seconds: float) -> list[float]:
+    """Back-off delays (1, 2, 4... capped at 60 s) adding up to about ``total_seconds``."""
+    delays: list[float] = []
+    delay = 1.0
+    while sum(delays) + delay <= total_seconds:
+        delays.append(delay)
+        delay = min(delay * 2, 60.0)
+    return delays or [total_seconds]
+
+
 class LaunchRequest(BaseModel):
     """Start (or signal) a governed launch for one confirmed sale order."""
 
     order_id: int = Field(gt=0)
     source: str = Field(default="api", max_length=40)
     requested_by: str | None = None
+    commit_wait: list[float] = Field(default_factory=lambda: list(DEFAULT_COMMIT_WAIT))
+    """Odoo sends its webhook before the confirmation commits: re-read after these delays."""
 
 
 class OrderEvent(BaseModel):

@@ -151,6 +151,11 @@ class OdooSim:
         tx.commit()
         return result
 
+    def has_webhook(self, url: str) -> bool:
+        """Whether a webhook action already posts to ``url`` (a kept data file has it)."""
+        env = Env(Transaction(self.store), uid=1)
+        return bool(env.search("ir.actions.server", [("webhook_url", "=", url)], check=False))
+
     def add_webhook(self, model: str, url: str, fields: list[str], state: str | None = None) -> int:
         """Configure a "Send Webhook Notification" rule, as an admin would in Odoo.
 

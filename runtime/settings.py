@@ -116,6 +116,12 @@ class Settings(BaseSettings):
         description="Serve Temporal SDK metrics for Prometheus here, e.g. 0.0.0.0:9464.",
     )
     worker_shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=3600)
+    launch_commit_wait_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        le=86400,
+        description="How long a launch waits for Odoo to commit a confirmation it was told of.",
+    )
 
     @field_validator("log_level")
     @classmethod

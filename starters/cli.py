@@ -15,6 +15,7 @@ from rich.table import Table
 
 from runtime.settings import ConfigurationError, Settings, load_settings
 from runtime.temporal_servers import DevServer
+from starters.case_commands import approvals_app, case_app, cases_app, launch_app
 
 app = typer.Typer(
     name="govern",
@@ -23,6 +24,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(launch_app, name="launch")
+app.add_typer(approvals_app, name="approvals")
+app.add_typer(case_app, name="case")
+app.add_typer(cases_app, name="cases")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -159,6 +164,66 @@ def up(
     _run(run())
 
 
+@app.command()
+def demo(
+    auto: Annotated[bool, typer.Option(help="Play the approvers so every case completes.")] = False,
+    pace: Annotated[float, typer.Option(help="Seconds between the autopilot's rounds.")] = 2.0,
+    exit_when_done: Annotated[
+        bool, typer.Option(help="Stop once every demo launch has concluded.")
+    ] = False,
+    port: PortOption = 7233,
+    ui_port: UiPortOption = 8233,
+    http_port: Annotated[int, typer.Option(help="Govern's HTTP service.")] = 8080,
+    odoo_port: Annotated[int, typer.Option(help="The Odoo simulator.")] = 8069,
+) -> None:
+    """The whole product on this machine: Temporal + UI, Odoo simulator, worker, HTTP intake,
+    and a salesperson confirming orders."""
+    settings = _settings()
+    from starters.demo import DemoPorts, run_demo
+
+    ports = DemoPorts(temporal=port, ui=ui_port, http=http_port, odoo=odoo_port)
+    _run(run_demo(settings, ports, auto, pace, exit_when_done, out))
+
+
+@app.command()
+def serve() -> None:
+    """Govern's HTTP service: Odoo webhooks (POST /odoo/webhook/{token}) and the case API."""
+    settings = _settings()
+    if settings.webhook_token is None and settings.api_token is None:
+        err.print(
+            "[red]Set GOVERN_WEBHOOK_TOKEN and/or GOVERN_API_TOKEN first: without them "
+            "every request would be refused.[/red]",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_CONFIG)
+
+    async def run() -> None:
+        from governance.launch import commit_wait_schedule
+        from starters.bootstrap import start_process
+        from starters.http_api import create_app
+        from starters.http_server import http_service
+        from starters.intake import Intake
+        from starters.lazy_client import LazyClient
+        from starters.outbox import Outbox
+        from workers.worker import stop_on_signals
+
+        with stop_on_signals() as stop:
+            process = start_process(settings)
+            intake = Intake(
+                Outbox(settings.data_dir / "intake.sqlite"),
+                settings.task_queue,
+                LazyClient(process.connect),
+                commit_wait=commit_wait_schedule(settings.launch_commit_wait_seconds),
+            )
+            app = create_app(intake, intake.client, settings.webhook_token, settings.api_token)
+            host, _, port = settings.http_bind.rpartition(":")
+            async with http_service(app, host, int(port)):
+                out.print(f"Govern HTTP service on http://{settings.http_bind} (docs at /docs)")
+                await stop.wait()
+
+    _run(run())
+
+
 @app.command("odoo-sim")
 def odoo_sim(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8069,
@@ -216,10 +281,14 @@ def setup(
         namespace = load_connect_config()["namespace"]
         client = await connect_temporal()
         report = await setup_cluster(client, namespace, retention_days)
+        from starters.schedules import ensure_reconcile_schedule
+
+        schedule = await ensure_reconcile_schedule(client, load_settings().task_queue)
         created = "created" if report.namespace_created else "already there"
         out.print(f"Namespace {namespace!r}: {created}")
         out.print(f"Search attributes added: {', '.join(report.attributes_added) or 'none'}")
         out.print(f"Already registered: {', '.join(report.attributes_present) or 'none'}")
+        out.print(f"Reconciliation schedule: {schedule}")
 
     _run(run())
 

@@ -11,6 +11,7 @@ from activities.approvals import ApprovalActivities
 from activities.diagnostics import DiagnosticsActivities
 from activities.launch import LaunchActivities
 from activities.notifications import NotificationActivities, OdooChatterActivities
+from activities.reconcile import ReconcileActivities
 from governance.directory import load_people
 from integrations.notify import LogNotifier, Notifier
 from integrations.odoo import OdooGateway
@@ -18,8 +19,14 @@ from runtime.settings import default_people_file, default_policy_file
 from workflows.approval import ApprovalWorkflow
 from workflows.diagnostics import WorkerProbeWorkflow
 from workflows.project_launch import ProjectLaunchWorkflow
+from workflows.reconcile import ReconcileLaunchesWorkflow
 
-WORKFLOWS: Sequence[type] = (WorkerProbeWorkflow, ApprovalWorkflow, ProjectLaunchWorkflow)
+WORKFLOWS: Sequence[type] = (
+    WorkerProbeWorkflow,
+    ApprovalWorkflow,
+    ProjectLaunchWorkflow,
+    ReconcileLaunchesWorkflow,
+)
 
 
 @dataclass(frozen=True)
@@ -61,5 +68,6 @@ def build_activities(deps: ActivityDependencies) -> list[Callable[..., Any]]:
             launch.raise_staffing_request,
             launch.close_staffing_request,
             launch.post_launch_summary,
+            ReconcileActivities(deps.odoo).find_confirmed_orders,
         ]
     return activities

@@ -34,8 +34,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.approval import ApprovalWorkflow
 
 LIFECYCLE = "project_launch"
-# Odoo sends its webhook before the confirmation commits: read again at these intervals.
-COMMIT_WAIT_SCHEDULE = [1, 2, 4, 8, 15, 30, 60, 60, 60, 60]
 WATCH_WINDOW = timedelta(days=30)
 ODOO_CALL = {
     "start_to_close_timeout": timedelta(seconds=60),
@@ -73,7 +71,7 @@ class ProjectLaunchWorkflow:
                 sa.ODOO_ID.value_set(request.order_id),
             ]
         )
-        facts = await self._read_until_confirmed(request.order_id)
+        facts = await self._read_until_confirmed(request.order_id, request.commit_wait)
         if facts is None:
             self._set_state(
                 LaunchState.NOT_CONFIRMED,
@@ -93,8 +91,8 @@ class ProjectLaunchWorkflow:
         salesperson = await self._salesperson(facts)
         status.parties = Parties(requester=salesperson, salesperson=salesperson)
         self._set_state(LaunchState.CHECKING, f"gathered {facts.order_name}")
-        approved = await self._govern(facts, limits, round_=0)
-        await self._watch_for_changes(facts, limits, approved)
+        await self._govern(facts, limits, round_=0)
+        await self._watch_for_changes(facts, limits)
         return status
 
     # -- the launch ----------------------------------------------------------------------
@@ -236,9 +234,7 @@ class ProjectLaunchWorkflow:
             )
         self._set_state(LaunchState.ACTIVE if approved else LaunchState.ON_HOLD, verdict)
 
-    async def _watch_for_changes(
-        self, facts: LaunchFacts, limits: LaunchControls, approved: bool
-    ) -> None:
+    async def _watch_for_changes(self, facts: LaunchFacts, limits: LaunchControls) -> None:
         """For a while after launch, a material change of the order re-opens its approvals."""
         round_ = 0
         while True:
@@ -262,14 +258,16 @@ class ProjectLaunchWorkflow:
                 f"re-opening {', '.join(REOPENED_BY_CHANGE)}"
             )
             facts = fresh
-            approved = await self._govern(facts, limits, round_, steps=REOPENED_BY_CHANGE)
+            await self._govern(facts, limits, round_, steps=REOPENED_BY_CHANGE)
             if workflow.info().is_continue_as_new_suggested():
                 return
 
     # -- helpers ---------------------------------------------------------------------------
 
-    async def _read_until_confirmed(self, order_id: int) -> LaunchFacts | None:
-        for delay in [0, *COMMIT_WAIT_SCHEDULE]:
+    async def _read_until_confirmed(
+        self, order_id: int, schedule: list[float]
+    ) -> LaunchFacts | None:
+        for delay in [0, *schedule]:
             if delay:
                 await workflow.sleep(delay)
             facts: LaunchFacts = await workflow.execute_activity_method(
@@ -278,7 +276,8 @@ class ProjectLaunchWorkflow:
             if facts.confirmed:
                 return facts
             self._history(
-                f"order {facts.order_name or order_id} reads as {facts.state}; waiting for the commit"
+                f"order {facts.order_name or order_id} reads as {facts.state}; "
+                "waiting for the commit"
             )
         return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
 import odoorpc
@@ -56,12 +56,10 @@ class LaunchStack:
     async def end_cases(self) -> None:
         """Each test's simulator reuses order ids: end this test's launches (and children)."""
         for order in self.orders:
-            try:
+            with suppress(Exception):
                 await self.client.get_workflow_handle(launch_workflow_id(order)).terminate(
                     "test over"
                 )
-            except Exception:
-                pass
 
     def confirm(self, order_id: int) -> None:
         self.odoo.execute_kw("sale.order", "action_confirm", [[order_id]])

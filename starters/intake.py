@@ -1,0 +1,128 @@
+"""From an accepted event to a Temporal case: start it, signal it, or say why not."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from governance.launch import LaunchRequest, OrderEvent
+from runtime.logging import get_logger
+from starters.outbox import Event, Outbox
+from workflows.project_launch import ProjectLaunchWorkflow, launch_workflow_id
+
+log = get_logger(__name__)
+
+ClientGetter = Callable[[], Awaitable[Client]]
+CONFIRMED_STATES = ("sale", "done")
+# Which Odoo model's events drive which lifecycle.
+LIFECYCLE_BY_MODEL = {"sale.order": "project_launch"}
+
+
+class Intake:
+    """Delivers outbox events to Temporal; the drainer retries what could not go at once."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        task_queue: str,
+        client: ClientGetter,
+        commit_wait: list[float] | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.task_queue = task_queue
+        self._client = client
+        self.client = client
+        self._commit_wait = commit_wait
+
+    async def deliver(self, event: Event) -> str:
+        client = await self._client()
+        if event.kind == "odoo_webhook":
+            return await self._odoo_event(client, event.payload)
+        if event.kind == "api_start":
+            return await self._start_launch(client, int(event.payload["odoo_id"]), "api", None)
+        raise ValueError(f"unknown event kind {event.kind!r}")
+
+    async def try_now(self, event_id: int, timeout: float) -> str | None:
+        """Deliver one event within ``timeout``; on failure it stays for the drainer."""
+        event = self.outbox.get(event_id)
+        if event is None:
+            return "delivered"
+        try:
+            outcome = await asyncio.wait_for(self.deliver(event), timeout)
+        except Exception as error:  # Temporal down or slow: the drainer takes over
+            self.outbox.failed(event.id, f"{type(error).__name__}: {error}", event.attempts)
+            return None
+        self.outbox.delivered(event.id, outcome)
+        return outcome
+
+    async def drain(self) -> int:
+        delivered = 0
+        for event in self.outbox.due():
+            try:
+                outcome = await asyncio.wait_for(self.deliver(event), 10)
+            except Exception as error:
+                self.outbox.failed(event.id, f"{type(error).__name__}: {error}", event.attempts)
+                log.warning("event not delivered yet", event=event.id, error=str(error))
+                break  # keep order: try the rest after the back-off
+            self.outbox.delivered(event.id, outcome)
+            delivered += 1
+        return delivered
+
+    async def drain_forever(self, stop: asyncio.Event, every: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                await self.drain()
+            except Exception as error:  # never let the drainer die
+                log.warning("drainer failed", error=str(error))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
+
+    async def _odoo_event(self, client: Client, payload: dict[str, Any]) -> str:
+        order_id = int(payload.get("_id") or payload["id"])
+        state = payload.get("state")
+        event = OrderEvent(order_id=order_id, amount_total=payload.get("amount_total"), state=state)
+        if state is None or state in CONFIRMED_STATES:
+            return await self._start_launch(client, order_id, "odoo-webhook", event)
+        try:  # a quotation's event only matters to a launch already under way
+            await client.get_workflow_handle(launch_workflow_id(order_id)).signal(
+                ProjectLaunchWorkflow.order_event, event
+            )
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return f"ignored: order in state {state}, no launch under way"
+            raise
+        return "signalled"
+
+    def _request(self, order_id: int, source: str) -> LaunchRequest:
+        request = LaunchRequest(order_id=order_id, source=source)
+        if self._commit_wait is not None:
+            request.commit_wait = list(self._commit_wait)
+        return request
+
+    async def _start_launch(
+        self, client: Client, order_id: int, source: str, event: OrderEvent | None
+    ) -> str:
+        extra: dict[str, Any] = (
+            {"start_signal": "order_event", "start_signal_args": [event]}
+            if event
+            else {"id_conflict_policy": WorkflowIDConflictPolicy.USE_EXISTING}
+        )
+        try:
+            await client.start_workflow(
+                ProjectLaunchWorkflow.run,
+                self._request(order_id, source),
+                id=launch_workflow_id(order_id),
+                task_queue=self.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                **extra,
+            )
+        except WorkflowAlreadyStartedError:
+            return "already launched"
+        return "started"

@@ -1,0 +1,47 @@
+"""Temporal Schedules Govern keeps: the reconciliation sweep for lost Odoo webhooks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleIntervalSpec,
+    ScheduleSpec,
+    ScheduleUpdate,
+    ScheduleUpdateInput,
+)
+
+from workflows.reconcile import RECONCILE_SCHEDULE_ID, ReconcileLaunchesWorkflow, ReconcileRequest
+
+
+def reconcile_schedule(task_queue: str, every: timedelta) -> Schedule:
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            ReconcileLaunchesWorkflow.run,
+            ReconcileRequest(),
+            id=RECONCILE_SCHEDULE_ID,
+            task_queue=task_queue,
+        ),
+        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=every)]),
+    )
+
+
+async def ensure_reconcile_schedule(
+    client: Client, task_queue: str, every: timedelta = timedelta(minutes=15)
+) -> str:
+    """Create the schedule, or bring an existing one up to date. Returns what happened."""
+    schedule = reconcile_schedule(task_queue, every)
+    try:
+        await client.create_schedule(RECONCILE_SCHEDULE_ID, schedule)
+        return "created"
+    except ScheduleAlreadyRunningError:
+
+        def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
+            return ScheduleUpdate(schedule=schedule)
+
+        await client.get_schedule_handle(RECONCILE_SCHEDULE_ID).update(replace)
+        return "updated"
