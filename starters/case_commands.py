@@ -52,7 +52,7 @@ def _run(coroutine: Any) -> Any:
     except ConfigurationError as error:
         err.print(f"[red]{error}[/red]", highlight=False)
         raise typer.Exit(2) from None
-    except (RPCError, TimeoutError, OSError) as error:
+    except (RPCError, TimeoutError, OSError, RuntimeError) as error:
         err.print(
             f"[red]Temporal: {error or type(error).__name__}[/red]  (is it running? "
             "`govern doctor` checks)",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sys
 from collections.abc import Coroutine
 from datetime import timedelta
@@ -312,9 +314,22 @@ def doctor() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="govern")
+    """Console-script entry point.
+
+    Exits with ``os._exit`` once the command is done: the Temporal SDK's native runtime keeps
+    threads that can race the interpreter's own shutdown (seen as a rare SIGABRT after a
+    short CLI command), and every command has already stopped what it started by then.
+    """
+    code = 0
+    try:
+        app(prog_name="govern")
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import random
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -135,9 +137,15 @@ class LaunchStack:
         return [r["body"] for r in rows]
 
 
+# Each stack's simulator starts orders at its own id: the session's Temporal keeps every
+# launch id it has seen, and a launch id is never reused (that is the point of it).
+_ORDER_IDS = itertools.count(random.randrange(10_000, 10_000_000, 1000), 1000)
+
+
 @asynccontextmanager
 async def launch_stack(client: Client) -> AsyncIterator[LaunchStack]:
     sim = OdooSim(port=0).start()
+    sim.store.set_next_id("sale.order", next(_ORDER_IDS))
     gateway = OdooGateway(OdooCredentials(sim.url, "govern", "admin", SecretStr("admin")))
     odoo = odoorpc.ODOO("127.0.0.1", port=sim.port)
     odoo.login("govern", "admin", "admin")

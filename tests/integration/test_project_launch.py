@@ -50,3 +50,27 @@ async def test_failed_control_needs_a_waiver_and_rejection_holds_the_project(
         assert project["last_update_status"] == "on_hold"
         told = [n for n in stack.notifier.sent if n[1] == "launch_on_hold"]
         assert told and told[0][0] == "p-mitchell"  # the salesperson (admin's person)
+
+
+async def test_reconciliation_launches_confirmed_orders_without_a_case(dev_client: Client) -> None:
+    from workflows.reconcile import ReconcileLaunchesWorkflow, ReconcileReport, ReconcileRequest
+
+    async with launch_stack(dev_client) as stack:
+        order = stack.create_order()
+        stack.confirm(order)  # no webhook: as if Odoo's had been lost
+        first: ReconcileReport = await dev_client.execute_workflow(
+            ReconcileLaunchesWorkflow.run,
+            ReconcileRequest(window_days=1),
+            id=f"reconcile-test-{order}",
+            task_queue=stack.task_queue,
+        )
+        again: ReconcileReport = await dev_client.execute_workflow(
+            ReconcileLaunchesWorkflow.run,
+            ReconcileRequest(window_days=1),
+            id=f"reconcile-test-{order}-2",
+            task_queue=stack.task_queue,
+        )
+        assert first.launches_started == [order]
+        assert again.launches_started == [] and again.orders_seen == first.orders_seen
+        # The seeded orders are older than the window: nothing old is swept up.
+        assert first.orders_seen == 1

@@ -1,0 +1,103 @@
+"""The HTTP service as Odoo and n8n use it: refusals first, then the case API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from temporalio.client import Client
+
+from governance.approval_case import Action
+from tests.e2e.service_stack import service_stack, wait_for
+from workflows.project_launch import ProjectLaunchWorkflow, launch_workflow_id
+
+ODOO_BODY = {
+    "_action": "Send Webhook Notification(#452)",
+    "_model": "sale.order",
+    "state": "sale",
+    "amount_total": 100.0,
+    "name": "S09999",
+    "partner_id": 14,
+    "user_id": 2,
+}
+
+
+async def test_bad_webhooks_are_refused_and_start_nothing(
+    dev_client: Client, tmp_path: Path
+) -> None:
+    async with service_stack(dev_client, tmp_path) as svc:
+        body = {**ODOO_BODY, "_id": 424242, "id": 424242}
+        async with await svc.http() as http:
+            forged = await http.post("/odoo/webhook/not-the-token", json=body)
+            broken = await http.post(
+                f"/odoo/webhook/{svc.token}",
+                content=b"{not json",
+                headers={"Content-Type": "application/json"},
+            )
+            no_id = await http.post(f"/odoo/webhook/{svc.token}", json={"_model": "sale.order"})
+            listy = await http.post(f"/odoo/webhook/{svc.token}", json=[1, 2])
+            unknown = await http.post(
+                f"/odoo/webhook/{svc.token}", json={**body, "_model": "hr.leave"}
+            )
+        assert (forged.status_code, forged.json()["detail"]) == (401, "unknown webhook token")
+        assert broken.status_code == 400 and "not JSON" in broken.json()["detail"]
+        assert no_id.status_code == 400 and "_id" in no_id.json()["detail"]
+        assert listy.status_code == 400
+        assert unknown.status_code == 422 and "hr.leave" in unknown.json()["detail"]
+        assert svc.outbox.pending_count() == 0
+        try:
+            await dev_client.get_workflow_handle(launch_workflow_id(424242)).describe()
+            started = True
+        except Exception:
+            started = False
+        assert not started
+
+
+async def test_case_api_for_middleware(dev_client: Client, tmp_path: Path) -> None:
+    async with service_stack(dev_client, tmp_path, webhook=False) as svc:
+        stack = svc.launch
+        order = stack.create_order()
+        stack.confirm(order)  # this Odoo has no webhook rule: n8n starts the case
+        auth = {"Authorization": f"Bearer {svc.api_token}"}
+        start = {"lifecycle": "project_launch", "odoo_model": "sale.order", "odoo_id": order}
+        async with await svc.http() as http:
+            anonymous = await http.post("/api/v1/cases", json=start)
+            first = await http.post(
+                "/api/v1/cases", json=start, headers={**auth, "Idempotency-Key": "n8n-run-77"}
+            )
+            again = await http.post(
+                "/api/v1/cases", json=start, headers={**auth, "Idempotency-Key": "n8n-run-77"}
+            )
+            assert anonymous.status_code == 401
+            assert first.status_code == 201 and first.json()["case_id"] == launch_workflow_id(order)
+            assert again.json() == first.json()
+
+            async def child_pending() -> str | None:
+                status = await dev_client.get_workflow_handle(launch_workflow_id(order)).query(
+                    ProjectLaunchWorkflow.status
+                )
+                pending = [a for a in status.approvals if a.step == "delivery_review"]
+                return pending[0].workflow_id if pending else None
+
+            child = await wait_for(child_pending)
+
+            async def answered():  # type: ignore[no-untyped-def]
+                shown = await http.get(f"/api/v1/cases/{child}/status", headers=auth)
+                return shown if shown.status_code == 200 else None  # 409 while still planning
+
+            shown = await wait_for(answered)
+            assert shown.json()["pending_approvers"] == ["p-dario"]
+            decision = {"decision_id": "n8n-1", "actor": "p-marc", "action": Action.APPROVE.value}
+            refused = await http.post(
+                f"/api/v1/cases/{child}/decisions", json=decision, headers=auth
+            )
+            assert refused.status_code == 409
+            assert "not an approver" in refused.json()["detail"]
+            accepted = await http.post(
+                f"/api/v1/cases/{child}/decisions",
+                json={**decision, "actor": "p-dario"},
+                headers=auth,
+            )
+            assert accepted.status_code == 200, accepted.text
+            assert accepted.json()["accepted"] is True
+            missing = await http.get("/api/v1/cases/no-such-case/status", headers=auth)
+            assert missing.status_code == 404
