@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import suppress
 from typing import Any
 
 from temporalio import activity
@@ -23,7 +24,7 @@ from governance.launch import (
     StaffingRequest,
 )
 from governance.policy import ApproverRef
-from integrations.odoo import OdooGateway
+from integrations.odoo import OdooGateway, OdooMissingError
 
 ORDER_FIELDS = [
     "name",
@@ -81,6 +82,7 @@ class LaunchActivities:
         self._odoo = odoo
         self._people = people
         self._cache = _TtlCache(CATALOGUE_TTL_SECONDS)
+        self._searches: dict[tuple[str, str], tuple[float, list[int]]] = {}
 
     @activity.defn
     @odoo_failures
@@ -131,9 +133,14 @@ class LaunchActivities:
             if projects
             else []
         )
+        billed_by_milestone = any(
+            products.get(li["product_id"][0] if li["product_id"] else 0, {}).get("service_type")
+            == "milestones"
+            for li in lines
+        )
         milestones = (
             odoo.search_count("project.milestone", [("project_id", "in", projects)])
-            if projects
+            if projects and billed_by_milestone
             else 0
         )
         team = order["team_id"][1] if order["team_id"] else ""
@@ -190,9 +197,8 @@ class LaunchActivities:
     @activity.defn
     @odoo_failures
     def set_project_status(self, hold: ProjectHold) -> None:
-        """Launch pending (to_define), active (on_track) or on hold, with a chatter note."""
+        """Launch pending (to_define), active (on_track) or on hold (the summary says why)."""
         self._odoo.write("project.project", [hold.project_id], {"last_update_status": hold.status})
-        self._post_once("project.project", hold.project_id, hold.note, hold.ref)
 
     @activity.defn
     @odoo_failures
@@ -204,10 +210,8 @@ class LaunchActivities:
         )
         by_id = self._people.by_id()
         logins = [by_id[m].odoo_login for m in managers if by_id[m].odoo_login]
-        user_ids = (
-            self._odoo.search("res.users", [("login", "in", logins)], limit=1) if logins else []
-        )
-        model_id = self._odoo.search("ir.model", [("model", "=", "project.project")], limit=1)[0]
+        user_ids = self._cached_search("res.users", [("login", "in", logins)]) if logins else []
+        model_id = self._cached_search("ir.model", [("model", "=", "project.project")])[0]
         activity_id, _ = self._odoo.ensure_record(
             "mail.activity",
             [("res_id", "=", request.project_id), ("summary", "=", summary)],
@@ -219,6 +223,7 @@ class LaunchActivities:
                 "activity_type_id": 4,
                 **({"user_id": user_ids[0]} if user_ids else {}),
             },
+            look_first=activity.info().attempt > 1,  # the summary carries the case's reference
         )
         return activity_id
 
@@ -226,7 +231,8 @@ class LaunchActivities:
     @odoo_failures
     def close_staffing_request(self, activity_id: int) -> None:
         """Mark the staffing To-Do done (Odoo's own action_feedback); gone already is fine."""
-        if self._odoo.search("mail.activity", [("id", "=", activity_id)], limit=1):
+        # Gone already: done by a person in Odoo, or by an earlier attempt of this activity.
+        with suppress(OdooMissingError):
             self._odoo.execute_kw(
                 "mail.activity",
                 "action_feedback",
@@ -239,6 +245,16 @@ class LaunchActivities:
     def post_launch_summary(self, summary: LaunchSummary) -> None:
         for ref in summary.odoo:
             self._post_once(ref.model, ref.id, summary.body, f"{summary.ref}/{ref.model}")
+
+    def _cached_search(self, model: str, domain: list[Any]) -> list[int]:
+        key = (model, repr(domain))
+        now = time.monotonic()
+        hit = self._searches.get(key)
+        if hit and now - hit[0] < CATALOGUE_TTL_SECONDS:
+            return hit[1]
+        ids = self._odoo.search(model, domain, limit=1)
+        self._searches[key] = (now, ids)
+        return ids
 
     def _post_once(self, model: str, record_id: int, body: str, ref: str) -> None:
         # A first attempt cannot have posted before: it skips the look-up Odoo call.

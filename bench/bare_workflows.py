@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -70,3 +71,101 @@ class BareTwoStepWorkflow:
         return DecisionResult(
             decision_id=decision.decision_id, accepted=True, message="ok", outcome=Outcome.PENDING
         )
+
+
+with workflow.unsafe.imports_passed_through():
+    from activities.launch import LaunchActivities
+    from governance.approval_messages import OdooRef
+    from governance.launch import LaunchFacts, LaunchSummary, ProjectHold, StaffingRequest
+
+
+@workflow.defn
+class BareApprovalWorkflow:
+    """One update and done: an approval with no engine."""
+
+    def __init__(self) -> None:
+        self._decided = False
+
+    @workflow.run
+    async def run(self, step: str) -> str:
+        await workflow.wait_condition(lambda: self._decided)
+        return step
+
+    @workflow.update
+    async def decide(self, decision: DecisionInput) -> DecisionResult:
+        self._decided = True
+        return DecisionResult(
+            decision_id=decision.decision_id, accepted=True, message="ok", outcome=Outcome.APPROVED
+        )
+
+
+@workflow.defn
+class BareLaunchWorkflow:
+    """The project launch's activities and child approvals, without controls or policy."""
+
+    def __init__(self) -> None:
+        self.children: list[str] = []
+
+    @workflow.run
+    async def run(self, order_id: int) -> str:
+        options = {"start_to_close_timeout": timedelta(seconds=60)}
+        facts: LaunchFacts = await workflow.execute_activity_method(
+            LaunchActivities.gather_launch_facts, order_id, **options
+        )
+        project = await workflow.execute_activity_method(
+            LaunchActivities.ensure_launch_project, facts, **options
+        )
+        ref = workflow.info().workflow_id
+        await workflow.execute_activity_method(
+            LaunchActivities.set_project_status,
+            ProjectHold(project_id=project, status="to_define"),
+            **options,
+        )
+        staffing = await workflow.execute_activity_method(
+            LaunchActivities.raise_staffing_request,
+            StaffingRequest(
+                project_id=project,
+                order_name=facts.order_name,
+                hours=facts.sold_hours,
+                facts=facts.case_facts(),
+                ref=f"{ref}/s",
+            ),
+            **options,
+        )
+        steps = ["delivery_review", "finance_confirmation", "staffing"]
+        self.children = [f"{ref}/{step}" for step in steps]
+        await asyncio.gather(
+            *(
+                workflow.execute_child_workflow(BareApprovalWorkflow.run, step, id=child)
+                for step, child in zip(steps, self.children, strict=True)
+            )
+        )
+        self.children.append(f"{ref}/kickoff")
+        await workflow.execute_child_workflow(
+            BareApprovalWorkflow.run, "kickoff", id=self.children[-1]
+        )
+        await workflow.execute_activity_method(
+            LaunchActivities.close_staffing_request, staffing, **options
+        )
+        await workflow.execute_activity_method(
+            LaunchActivities.set_project_status,
+            ProjectHold(project_id=project, status="on_track"),
+            **options,
+        )
+        await workflow.execute_activity_method(
+            LaunchActivities.post_launch_summary,
+            LaunchSummary(
+                odoo=[
+                    OdooRef(model="sale.order", id=order_id),
+                    OdooRef(model="project.project", id=project),
+                ],
+                ref=f"{ref}/summary",
+                body="launched",
+            ),
+            **options,
+        )
+        return "active"
+
+    @workflow.query
+    def pending_children(self) -> list[str]:
+        return self.children

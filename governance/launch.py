@@ -217,8 +217,6 @@ class OrderEvent(BaseModel):
 class ProjectHold(BaseModel):
     project_id: int
     status: str  # on_track (active), on_hold, to_define (launch pending)
-    note: str
-    ref: str
 
 
 class StaffingRequest(BaseModel):

@@ -113,13 +113,7 @@ class ProjectLaunchWorkflow:
         )
         status.project_id = project_id
         ref = f"{workflow.info().workflow_id}/r{round_}"
-        await self._project_status(
-            project_id,
-            "to_define",
-            f"Launch pending: {facts.order_name} is "
-            f"under review in Govern ({len(failed)} control(s) failed).",
-            f"{ref}/pending",
-        )
+        await self._project_status(project_id, "to_define")  # launch pending
         staffing_id = None
         if "staffing" in steps:
             staffing_id = await workflow.execute_activity_method(
@@ -209,9 +203,7 @@ class ProjectLaunchWorkflow:
                 *lines,
             ]
         )
-        await self._project_status(
-            project_id, "on_track" if approved else "on_hold", verdict, f"{ref}/done"
-        )
+        await self._project_status(project_id, "on_track" if approved else "on_hold")
         await workflow.execute_activity_method(
             LaunchActivities.post_launch_summary,
             LaunchSummary(
@@ -289,10 +281,10 @@ class ProjectLaunchWorkflow:
         )
         return person or "govern"
 
-    async def _project_status(self, project_id: int, value: str, note: str, ref: str) -> None:
+    async def _project_status(self, project_id: int, value: str) -> None:
         await workflow.execute_activity_method(
             LaunchActivities.set_project_status,
-            ProjectHold(project_id=project_id, status=value, note=note, ref=ref),
+            ProjectHold(project_id=project_id, status=value),
             **ODOO_CALL,
         )
 

@@ -222,16 +222,20 @@ class OdooGateway:
     # -- idempotent writes, keyed by a Govern case key ----------------------------
 
     def ensure_record(
-        self, model: str, key_domain: Domain, values: dict[str, Any]
+        self, model: str, key_domain: Domain, values: dict[str, Any], *, look_first: bool = True
     ) -> tuple[int, bool]:
         """Find the record ``key_domain`` identifies, or create it with ``values``.
+
+        ``look_first=False`` creates straight away: for a key only Govern writes, on an
+        activity's first attempt (nothing can exist yet), it saves one Odoo call.
 
         Returns:
             The record id and whether it was created now.
         """
-        found = self.search(model, key_domain, limit=1)
-        if found:
-            return found[0], False
+        if look_first:
+            found = self.search(model, key_domain, limit=1)
+            if found:
+                return found[0], False
         return self.create(model, values), True
 
     def post_message_once(
