@@ -23,6 +23,7 @@ ClientGetter = Callable[[], Awaitable[Client]]
 CONFIRMED_STATES = ("sale", "done")
 # Which Odoo model's events drive which lifecycle.
 LIFECYCLE_BY_MODEL = {"sale.order": "project_launch"}
+MAX_CONCURRENT_DELIVERIES = 8
 
 
 class Intake:
@@ -40,6 +41,10 @@ class Intake:
         self._client = client
         self.client = client
         self._commit_wait = commit_wait
+        self._in_flight: set[int] = set()
+        # Bounded, so a burst of deliveries never starves the answers to Odoo.
+        self._delivering = asyncio.Semaphore(MAX_CONCURRENT_DELIVERIES)
+        self._tasks: set[asyncio.Task[str | None]] = set()
 
     async def deliver(self, event: Event) -> str:
         client = await self._client()
@@ -52,19 +57,31 @@ class Intake:
     async def try_now(self, event_id: int, timeout: float) -> str | None:
         """Deliver one event within ``timeout``; on failure it stays for the drainer."""
         event = self.outbox.get(event_id)
-        if event is None:
+        if event is None or event_id in self._in_flight:
             return "delivered"
+        self._in_flight.add(event_id)
         try:
-            outcome = await asyncio.wait_for(self.deliver(event), timeout)
+            async with self._delivering:
+                outcome = await asyncio.wait_for(self.deliver(event), timeout)
         except Exception as error:  # Temporal down or slow: the drainer takes over
             self.outbox.failed(event.id, f"{type(error).__name__}: {error}", event.attempts)
             return None
+        finally:
+            self._in_flight.discard(event_id)
         self.outbox.delivered(event.id, outcome)
         return outcome
+
+    def deliver_soon(self, event_id: int, timeout: float = 10.0) -> None:
+        """Deliver in the background, so the caller can answer at once (the event is durable)."""
+        task = asyncio.get_running_loop().create_task(self.try_now(event_id, timeout))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def drain(self) -> int:
         delivered = 0
         for event in self.outbox.due():
+            if event.id in self._in_flight:
+                continue
             try:
                 outcome = await asyncio.wait_for(self.deliver(event), 10)
             except Exception as error:
