@@ -143,6 +143,7 @@ async def test_never_committed_order_closes_without_side_effects(
         order = stack.create_order()
         with pytest.raises(odoorpc.error.RPCError, match="nothing was committed"):
             await asyncio.to_thread(stack.confirm, order)
+        await wait_for(_launch_status(dev_client, order))  # delivered in the background
         result = await dev_client.get_workflow_handle(
             launch_workflow_id(order), result_type=LaunchStatus
         ).result()
