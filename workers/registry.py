@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from activities.approvals import ApprovalActivities
+from activities.change_request import ChangeRequestActivities
 from activities.diagnostics import DiagnosticsActivities
 from activities.launch import LaunchActivities
 from activities.notifications import NotificationActivities, OdooChatterActivities
@@ -17,6 +18,7 @@ from integrations.notify import LogNotifier, Notifier
 from integrations.odoo import OdooGateway
 from runtime.settings import default_people_file, default_policy_file
 from workflows.approval import ApprovalWorkflow
+from workflows.change_request import ChangeRequestWorkflow
 from workflows.diagnostics import WorkerProbeWorkflow
 from workflows.project_launch import ProjectLaunchWorkflow
 from workflows.reconcile import ReconcileLaunchesWorkflow
@@ -26,6 +28,7 @@ WORKFLOWS: Sequence[type] = (
     ApprovalWorkflow,
     ProjectLaunchWorkflow,
     ReconcileLaunchesWorkflow,
+    ChangeRequestWorkflow,
 )
 
 
@@ -70,4 +73,6 @@ def build_activities(deps: ActivityDependencies) -> list[Callable[..., Any]]:
             launch.post_launch_summary,
             ReconcileActivities(deps.odoo).find_confirmed_orders,
         ]
+        changes = ChangeRequestActivities(deps.odoo)
+        activities += [changes.assess_change, changes.apply_change]
     return activities
