@@ -5,18 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from governance.approval_case import ResolvedStage, Seat
 from governance.approval_messages import PlanRequest, ResolvedApprovers, ResolveRequest
 from governance.directory import People, Person, load_people
-from governance.policy import LaunchControls, PolicyError, load_policy
+from governance.facts import CaseFacts, Parties
+from governance.policy import ApproverRef, BillingRules, LaunchControls, PolicyError, load_policy
 from governance.routing import ApprovalPlan, plan_approval
 from integrations.odoo import OdooError, OdooGateway
 from runtime.logging import get_logger
 
 log = get_logger(__name__)
+
+
+class RoleQuery(BaseModel):
+    role: str
+    facts: CaseFacts
 
 
 class ApprovalActivities:
@@ -48,6 +55,22 @@ class ApprovalActivities:
             return load_policy(self._policy_file).launch_controls
         except PolicyError as error:
             raise ApplicationError(str(error), type="PolicyError", non_retryable=True) from error
+
+    @activity.defn
+    def read_billing_rules(self) -> BillingRules:
+        """The billing contract rules of the current policy."""
+        try:
+            return load_policy(self._policy_file).billing_rules
+        except PolicyError as error:
+            raise ApplicationError(str(error), type="PolicyError", non_retryable=True) from error
+
+    @activity.defn
+    def people_for_role(self, request: RoleQuery) -> list[str]:
+        """Who holds ``role`` for these facts (e.g. finance, to tell of a new invoice)."""
+        people = load_people(self._people_file)
+        return people.resolve(
+            ApproverRef(role=request.role), request.facts, Parties(requester="govern")
+        )
 
     @activity.defn
     def resolve_approvers(self, request: ResolveRequest) -> ResolvedApprovers:

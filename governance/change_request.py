@@ -81,7 +81,8 @@ class ChangeImpact(BaseModel):
         return (
             f"Change request on {self.project_name}: {description}. "
             f"Amount {self.amount_delta:+,.2f} ({self.budget_impact_pct:g} % of "
-            f"{self.budget_before:,.2f}), cost {self.cost_delta:+,.2f}, hours {self.hours_delta:+g} "
+            f"{self.budget_before:,.2f}), cost {self.cost_delta:+,.2f}, "
+            f"hours {self.hours_delta:+g} "
             f"(allocated {self.allocated_hours_before:g} → {self.allocated_hours_after:g}); "
             f"margin {self.margin_before_pct} % → {self.margin_after_pct} %."
         )

@@ -143,6 +143,17 @@ class LaunchControls(Strict):
     """An order whose amount moves more than this after approval re-opens its approvals."""
 
 
+class BillingRules(Strict):
+    """Contract rules of billing readiness."""
+
+    po_required_tiers: list[str] = Field(default_factory=list)
+    """Customers of these tiers need a PO number (the order's customer reference)."""
+    cap_pct_of_order: float = Field(default=100.0, gt=0)
+    """Never invoice more than this share of the order's untaxed amount in total."""
+    hold_review_days: float = Field(default=7.0, gt=0)
+    """A held invoice is re-checked after this long."""
+
+
 class Policy(Strict):
     """A whole policy file."""
 
@@ -150,6 +161,7 @@ class Policy(Strict):
     description: str = ""
     risk_rules: list[RiskRule] = Field(default_factory=list)
     launch_controls: LaunchControls = Field(default_factory=LaunchControls)
+    billing_rules: BillingRules = Field(default_factory=BillingRules)
     lifecycles: dict[str, dict[str, StepPolicy]]
 
     def step(self, lifecycle: str, step: str) -> StepPolicy:

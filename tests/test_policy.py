@@ -17,7 +17,13 @@ PEOPLE = load_people(ROOT / "policies" / "people.yaml")
 
 
 def test_default_policy_covers_the_firm() -> None:
-    assert set(DEFAULT.lifecycles) == {"sales", "project_launch", "change_request", "billing"}
+    assert set(DEFAULT.lifecycles) == {
+        "sales",
+        "project_launch",
+        "change_request",
+        "billing",
+        "timesheets",
+    }
     assert set(DEFAULT.lifecycles["billing"]) == {"exception_waiver", "write_off", "invoice_hold"}
     roles = {
         a.role

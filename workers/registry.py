@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from activities.approvals import ApprovalActivities
+from activities.billing import BillingActivities
 from activities.change_request import ChangeRequestActivities
 from activities.diagnostics import DiagnosticsActivities
 from activities.launch import LaunchActivities
@@ -18,6 +19,7 @@ from integrations.notify import LogNotifier, Notifier
 from integrations.odoo import OdooGateway
 from runtime.settings import default_people_file, default_policy_file
 from workflows.approval import ApprovalWorkflow
+from workflows.billing_readiness import BillingReadinessWorkflow
 from workflows.change_request import ChangeRequestWorkflow
 from workflows.diagnostics import WorkerProbeWorkflow
 from workflows.project_launch import ProjectLaunchWorkflow
@@ -29,6 +31,7 @@ WORKFLOWS: Sequence[type] = (
     ProjectLaunchWorkflow,
     ReconcileLaunchesWorkflow,
     ChangeRequestWorkflow,
+    BillingReadinessWorkflow,
 )
 
 
@@ -57,6 +60,8 @@ def build_activities(deps: ActivityDependencies) -> list[Callable[..., Any]]:
         diagnostics.describe_worker,
         approvals.plan_approval,
         approvals.read_launch_controls,
+        approvals.read_billing_rules,
+        approvals.people_for_role,
         approvals.resolve_approvers,
         notifications.notify,
         chatter.post_to_chatter,
@@ -74,5 +79,11 @@ def build_activities(deps: ActivityDependencies) -> list[Callable[..., Any]]:
             ReconcileActivities(deps.odoo).find_confirmed_orders,
         ]
         changes = ChangeRequestActivities(deps.odoo)
-        activities += [changes.assess_change, changes.apply_change]
+        billing = BillingActivities(deps.odoo)
+        activities += [
+            changes.assess_change,
+            changes.apply_change,
+            billing.assess_billing,
+            billing.create_draft_invoice,
+        ]
     return activities
