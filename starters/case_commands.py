@@ -230,10 +230,12 @@ def show(case: str, output: OutputOption = Output.TABLE) -> None:
     status = _run(run())
     if output == Output.JSON:
         out.print_json(json.dumps(status, default=str))
-    elif "state" in status and isinstance(status["state"], dict):
+    elif isinstance(status.get("state"), dict):
         _show_approval(case, status)
-    else:
+    elif "controls" in status:
         _show_launch(case, status)
+    else:
+        _show_lifecycle(case, status)
 
 
 def _show_approval(case: str, status: dict[str, Any]) -> None:
@@ -287,6 +289,16 @@ def _show_launch(case: str, status: dict[str, Any]) -> None:
         out.print(f"  {line}", highlight=False)
 
 
+def _show_lifecycle(case: str, status: dict[str, Any]) -> None:
+    """Change requests and billing: state, the headline facts, then the history."""
+    out.print(f"[bold]{case}[/bold]  state: [bold]{status.get('state')}[/bold]")
+    for key in ("impact", "assessment", "invoice", "applied", "waived", "approval_id"):
+        if status.get(key):
+            out.print(f"  {key}: {json.dumps(status[key], default=str)[:400]}", highlight=False)
+    for line in status.get("history", []):
+        out.print(f"  {line}", highlight=False)
+
+
 @cases_app.command("stuck")
 def stuck(
     older_than_hours: Annotated[float, typer.Option(help="Open longer than this.")] = 24.0,
@@ -324,3 +336,100 @@ def stuck(
         ["case", "lifecycle", "state", "pending", "sla_breached", "since"],
         title="Stuck cases",
     )
+
+
+change_app = typer.Typer(help="Change requests.", no_args_is_help=True)
+billing_app = typer.Typer(help="Billing readiness.", no_args_is_help=True)
+timesheets_app = typer.Typer(
+    help="Timesheet period approvals (Govern's own, on Community).", no_args_is_help=True
+)
+PeriodOption = Annotated[str, typer.Option(help="Billing period, YYYY-MM.")]
+
+
+async def _start_case(workflow_run: Any, argument: Any, case_id: str) -> dict[str, Any]:
+    from temporalio.common import WorkflowIDReusePolicy
+    from temporalio.exceptions import WorkflowAlreadyStartedError
+
+    settings = load_settings()
+    client = await _client()
+    try:
+        await client.start_workflow(
+            workflow_run,
+            argument,
+            id=case_id,
+            task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        return {"case": case_id, "outcome": "exists already"}
+    return {"case": case_id, "outcome": "started"}
+
+
+@change_app.command("start")
+def change_start(
+    project_id: int,
+    person: AsOption,
+    key: Annotated[str, typer.Option(help="Names the request (an Odoo task, a ticket).")],
+    description: Annotated[str, typer.Option("--description", "-d")],
+    hours: Annotated[float, typer.Option(help="Hours added (negative: removed).")] = 0.0,
+    amount: Annotated[float, typer.Option(help="Amount added to the order.")] = 0.0,
+    cost: Annotated[float, typer.Option(help="Cost added.")] = 0.0,
+    customer: Annotated[bool, typer.Option(help="The customer must sign off.")] = False,
+    output: OutputOption = Output.TABLE,
+) -> None:
+    """Propose a change on a project; policy routes it, approval applies it to Odoo once."""
+    from governance.change_request import ChangeRequestInput
+    from workflows.change_request import ChangeRequestWorkflow, change_request_workflow_id
+
+    request = ChangeRequestInput(
+        project_id=project_id,
+        request_key=key,
+        description=description,
+        hours_delta=hours,
+        amount_delta=amount,
+        cost_delta=cost,
+        customer_approval_required=customer,
+        requested_by=person,
+    )
+    row = _run(
+        _start_case(ChangeRequestWorkflow.run, request, change_request_workflow_id(project_id, key))
+    )
+    _emit([row], output, ["case", "outcome"])
+
+
+@billing_app.command("check")
+def billing_check(order_id: int, period: PeriodOption, output: OutputOption = Output.TABLE) -> None:
+    """Check an order's period for invoicing; exceptions go to finance; then a draft invoice."""
+    from governance.billing import BillingRequest
+    from workflows.billing_readiness import BillingReadinessWorkflow, billing_workflow_id
+
+    row = _run(
+        _start_case(
+            BillingReadinessWorkflow.run,
+            BillingRequest(order_id=order_id, period=period),
+            billing_workflow_id(order_id, period),
+        )
+    )
+    _emit([row], output, ["case", "outcome"])
+
+
+@timesheets_app.command("approve-period")
+def approve_period(
+    project_id: int, period: PeriodOption, person: AsOption, output: OutputOption = Output.TABLE
+) -> None:
+    """Ask for the approval of a project's time in a period (the record billing checks)."""
+    from governance.approval_messages import ApprovalRequest, OdooRef
+    from governance.billing import timesheet_approval_key
+    from governance.facts import CaseFacts, Parties
+
+    key = timesheet_approval_key(project_id, period)
+    request = ApprovalRequest(
+        case_key=key,
+        lifecycle="timesheets",
+        step="period_approval",
+        title=f"Time of project {project_id} in {period}",
+        facts=CaseFacts(),
+        parties=Parties(requester=person),
+        odoo=OdooRef(model="project.project", id=project_id),
+    )
+    _emit([_run(_start_case(ApprovalWorkflow.run, request, key))], output, ["case", "outcome"])

@@ -17,7 +17,15 @@ from rich.table import Table
 
 from runtime.settings import ConfigurationError, Settings, load_settings
 from runtime.temporal_servers import DevServer
-from starters.case_commands import approvals_app, case_app, cases_app, launch_app
+from starters.case_commands import (
+    approvals_app,
+    billing_app,
+    case_app,
+    cases_app,
+    change_app,
+    launch_app,
+    timesheets_app,
+)
 
 app = typer.Typer(
     name="govern",
@@ -30,6 +38,9 @@ app.add_typer(launch_app, name="launch")
 app.add_typer(approvals_app, name="approvals")
 app.add_typer(case_app, name="case")
 app.add_typer(cases_app, name="cases")
+app.add_typer(change_app, name="change-request")
+app.add_typer(billing_app, name="billing")
+app.add_typer(timesheets_app, name="timesheets")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 

@@ -36,7 +36,7 @@ from starters.outbox import Outbox
 from starters.schedules import ensure_reconcile_schedule
 from workers.registry import ActivityDependencies
 from workers.worker import build_worker, stop_on_signals
-from workflows.project_launch import ProjectLaunchWorkflow, launch_workflow_id
+from workflows.project_launch import launch_workflow_id
 
 WEBHOOK_FIELDS = ["name", "state", "amount_total", "partner_id", "user_id"]
 
@@ -124,35 +124,135 @@ def confirm_orders(sim: OdooSim, console: Console) -> list[int]:
     return confirmed
 
 
+DONE = (
+    "active",
+    "on_hold",
+    "not_confirmed",
+    "applied",
+    "rejected",
+    "withdrawn",
+    "expired",
+    "invoiced",
+    "nothing_to_invoice",
+)
+
+
+def order_names(sim: OdooSim, orders: list[int]) -> dict[int, str]:
+    odoo = odoorpc.ODOO(sim.host, port=sim.port)
+    odoo.login(sim.database, "admin", "admin")
+    rows = odoo.execute_kw("sale.order", "read", [orders], {"fields": ["name"]})
+    return {row["id"]: f"{row['name']} launch" for row in rows}
+
+
 async def follow(
-    client: Client, orders: list[int], console: Console, stop: asyncio.Event, exit_when_done: bool
+    client: Client,
+    cases: dict[str, str],
+    console: Console,
+    stop: asyncio.Event,
+    exit_when_done: bool,
 ) -> None:
-    """Print each launch's state as it changes."""
-    seen: dict[int, str] = {}
+    """Print each case's state (and what it waits for) as it changes."""
+    seen: dict[str, str] = {}
     while not stop.is_set():
-        for order in orders:
+        for label, case in cases.items():
             try:
-                status = await client.get_workflow_handle(launch_workflow_id(order)).query(
-                    ProjectLaunchWorkflow.status
-                )
+                status = dict(await client.get_workflow_handle(case).query("status"))
             except Exception:
                 continue
-            pending = [a.step for a in status.approvals if a.outcome == "pending"]
-            line = f"{status.state.value}" + (
+            pending = [a["step"] for a in status.get("approvals", []) if a["outcome"] == "pending"]
+            line = f"{status['state']}" + (
                 f" — waiting for {', '.join(pending)}" if pending else ""
             )
-            if seen.get(order) != line:
-                seen[order] = line
-                console.print(f"  {status.order_name or order}: {line}", highlight=False)
+            if seen.get(label) != line:
+                seen[label] = line
+                console.print(f"  {label}: {line}", highlight=False)
         if (
             exit_when_done
-            and len(seen) == len(orders)
-            and all(s.startswith(("active", "on_hold", "not_confirmed")) for s in seen.values())
+            and len(seen) == len(cases)
+            and all(s.startswith(DONE) for s in seen.values())
         ):
             stop.set()
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
+
+
+async def start_follow_ups(
+    client: Client, sim: OdooSim, order_id: int, task_queue: str, console: Console
+) -> dict[str, str]:
+    """A change request and a billing check on the first order's project."""
+    from datetime import UTC, datetime
+
+    from governance.approval_messages import ApprovalRequest, OdooRef
+    from governance.billing import BillingRequest, timesheet_approval_key
+    from governance.change_request import ChangeRequestInput
+    from governance.facts import CaseFacts, Parties
+    from workflows.approval import ApprovalWorkflow
+    from workflows.billing_readiness import BillingReadinessWorkflow, billing_workflow_id
+    from workflows.change_request import ChangeRequestWorkflow, change_request_workflow_id
+
+    def log_time() -> tuple[int, str]:
+        odoo = odoorpc.ODOO(sim.host, port=sim.port)
+        odoo.login(sim.database, "admin", "admin")
+        [row] = odoo.execute_kw(
+            "sale.order", "read", [[order_id]], {"fields": ["project_ids", "tasks_ids", "name"]}
+        )
+        odoo.execute_kw(
+            "account.analytic.line",
+            "create",
+            [
+                {
+                    "project_id": row["project_ids"][0],
+                    "task_id": row["tasks_ids"][0],
+                    "employee_id": 3,
+                    "unit_amount": 16.0,
+                    "date": datetime.now(UTC).date().isoformat(),
+                    "name": "workshops",
+                }
+            ],
+        )
+        return int(row["project_ids"][0]), str(row["name"])
+
+    project, name = await asyncio.to_thread(log_time)
+    period = datetime.now(UTC).strftime("%Y-%m")
+    change = ChangeRequestInput(
+        project_id=project,
+        request_key=f"{name}-cr1",
+        requested_by="p-marc",
+        description="add a data-migration workstream",
+        hours_delta=12,
+        amount_delta=2160,
+        cost_delta=1320,
+    )
+    change_id = change_request_workflow_id(project, change.request_key)
+    timesheet_id = timesheet_approval_key(project, period)
+    billing_id = billing_workflow_id(order_id, period)
+    timesheets = ApprovalRequest(
+        case_key=timesheet_id,
+        lifecycle="timesheets",
+        step="period_approval",
+        title=f"Time of {name} in {period}",
+        facts=CaseFacts(),
+        parties=Parties(requester="p-marc"),
+        odoo=OdooRef(model="project.project", id=project),
+    )
+    for run, argument, case in (
+        (ChangeRequestWorkflow.run, change, change_id),
+        (ApprovalWorkflow.run, timesheets, timesheet_id),
+        (
+            BillingReadinessWorkflow.run,
+            BillingRequest(order_id=order_id, period=period),
+            billing_id,
+        ),
+    ):
+        with contextlib.suppress(Exception):  # kept from an earlier demo run
+            await client.start_workflow(run, argument, id=case, task_queue=task_queue)
+    console.print(
+        f"  Marc Demo asked for a change on {name}'s project (+12 h, +2,160.00); 16 h "
+        f"were logged; finance checks {period} for invoicing.",
+        highlight=False,
+    )
+    return {f"{name} change request": change_id, f"{name} billing {period}": billing_id}
 
 
 async def run_demo(
@@ -217,8 +317,13 @@ async def run_demo(
                 await ensure_reconcile_schedule(client, settings.task_queue)
                 _banner(console, server, sim, ports, auto)
                 orders = await asyncio.to_thread(confirm_orders, sim, console)
+                names = await asyncio.to_thread(order_names, sim, orders)
+                cases = {names[o]: launch_workflow_id(o) for o in orders}
+                cases |= await start_follow_ups(
+                    client, sim, orders[0], settings.task_queue, console
+                )
                 _approver_hints(console, orders, auto)
-                tasks = [asyncio.create_task(follow(client, orders, console, stop, exit_when_done))]
+                tasks = [asyncio.create_task(follow(client, cases, console, stop, exit_when_done))]
                 if auto:
                     tasks.append(
                         asyncio.create_task(

@@ -38,7 +38,9 @@ def test_demo_runs_every_launch_to_active_and_stops_cleanly(tmp_path: Path) -> N
     out = result.stdout
     assert f"http://127.0.0.1:{ports['ui-port']}" in out
     for order in ("S00026", "S00027", "S00028"):
-        assert f"{order}: active" in out, out[-2000:]
+        assert f"{order} launch: active" in out, out[-2000:]
+    assert "S00026 change request: applied" in out
+    assert "billing 20" in out and ": invoiced" in out
     assert "waiver" in out and "p-elena approved margin_floor" in out
     assert "Stopped the worker, the HTTP service, the Odoo simulator and Temporal." in out
     assert not any(port_is_open("127.0.0.1", p) for p in ports.values())
