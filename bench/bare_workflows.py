@@ -169,3 +169,53 @@ class BareLaunchWorkflow:
     @workflow.query
     def pending_children(self) -> list[str]:
         return self.children
+
+
+with workflow.unsafe.imports_passed_through():
+    from activities.billing import BillingActivities
+    from activities.change_request import ChangeRequestActivities
+    from governance.billing import BillingRequest, InvoiceRequest
+    from governance.change_request import ApplyChange, ChangeRequestInput
+    from governance.policy import BillingRules
+
+
+@workflow.defn
+class BareChangeWorkflow:
+    """A change request's activities without policy: assess, then apply."""
+
+    @workflow.run
+    async def run(self, request: ChangeRequestInput) -> str:
+        options = {"start_to_close_timeout": timedelta(seconds=60)}
+        impact = await workflow.execute_activity_method(
+            ChangeRequestActivities.assess_change, request, **options
+        )
+        await workflow.execute_activity_method(
+            ChangeRequestActivities.apply_change,
+            ApplyChange(
+                impact=impact, description=request.description, ref=workflow.info().workflow_id
+            ),
+            **options,
+        )
+        return "applied"
+
+
+@workflow.defn
+class BareBillingWorkflow:
+    """Billing readiness's activities without rules: assess, then invoice."""
+
+    @workflow.run
+    async def run(self, request: BillingRequest) -> str:
+        options = {"start_to_close_timeout": timedelta(seconds=60)}
+        assessment = await workflow.execute_activity_method(
+            BillingActivities.assess_billing, args=[request, BillingRules()], **options
+        )
+        await workflow.execute_activity_method(
+            BillingActivities.create_draft_invoice,
+            InvoiceRequest(
+                order_id=request.order_id,
+                order_name=assessment.order_name,
+                ref=workflow.info().workflow_id,
+            ),
+            **options,
+        )
+        return "invoiced"
