@@ -16,7 +16,15 @@ from pathlib import Path
 from activities.approvals import ApprovalActivities
 from activities.notifications import NotificationActivities, OdooChatterActivities
 from bench.bare_workflows import BareTwoStepWorkflow
-from bench.harness import HEADER, Run, bench_stack, timed, worker, write_temp_files
+from bench.harness import (
+    HEADER,
+    Run,
+    SilentNotifier,
+    bench_stack,
+    timed,
+    worker,
+    write_temp_files,
+)
 from governance.approval_case import Action, DecisionInput, DecisionResult
 from governance.approval_messages import (
     ApprovalRequest,
@@ -49,11 +57,6 @@ people:
   - {id: p-lead, name: Lead, roles: [{role: lead}]}
   - {id: p-fin, name: Finance, roles: [{role: finance}]}
 """
-
-
-class SilentNotifier:
-    def send(self, recipient: str, kind: str, case_key: str, title: str, detail: str) -> str:
-        return f"{kind}:{recipient}:{case_key}"
 
 
 async def run_cases(

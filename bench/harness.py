@@ -22,6 +22,28 @@ from integrations.odoo import OdooCredentials, OdooGateway
 from odoo_sim import OdooSim
 from runtime.temporal_servers import temporal_cli_path
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SilentNotifier:
+    """Benchmarks measure Govern, not a notification channel."""
+
+    def send(self, recipient: str, kind: str, case_key: str, title: str, detail: str) -> str:
+        return kind
+
+
+def default_deps(stack: Stack) -> Any:
+    """The worker's dependencies against the bench's simulator, with the shipped policy."""
+    from workers.registry import ActivityDependencies
+
+    return ActivityDependencies(
+        odoo_url=stack.sim.url,
+        odoo=stack.gateway,
+        notifier=SilentNotifier(),
+        policy_file=ROOT / "policies" / "default.yaml",
+        people_file=ROOT / "policies" / "people.yaml",
+    )
+
 
 @dataclass
 class Stack:

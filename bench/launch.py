@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from temporalio.client import Client
 
 from bench.bare_workflows import BareApprovalWorkflow, BareLaunchWorkflow
-from bench.harness import bench_stack
+from bench.harness import bench_stack, default_deps
 from governance.approval_case import Action, DecisionInput
 from governance.launch import LaunchRequest
 from runtime.temporal_servers import free_port
@@ -29,16 +29,9 @@ from starters.http_api import create_app
 from starters.http_server import http_service
 from starters.intake import Intake
 from starters.outbox import Outbox
-from workers.registry import WORKFLOWS, ActivityDependencies, build_activities
+from workers.registry import WORKFLOWS, build_activities
 from workflows.approval import ApprovalWorkflow
 from workflows.project_launch import ProjectLaunchWorkflow, launch_workflow_id
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-class Silent:
-    def send(self, recipient: str, kind: str, case_key: str, title: str, detail: str) -> str:
-        return kind
 
 
 def confirmed_orders(port: int, count: int) -> list[int]:
@@ -166,13 +159,7 @@ async def main(launches: int, burst: int, concurrency: list[int]) -> None:
     import tempfile
 
     async with bench_stack() as stack:
-        deps = ActivityDependencies(
-            odoo_url=stack.sim.url,
-            odoo=stack.gateway,
-            notifier=Silent(),
-            policy_file=ROOT / "policies" / "default.yaml",
-            people_file=ROOT / "policies" / "people.yaml",
-        )
+        deps = default_deps(stack)
         from bench.harness import worker
 
         queue = f"bench-{uuid.uuid4().hex[:6]}"

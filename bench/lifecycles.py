@@ -11,27 +11,20 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import odoorpc
 from temporalio.client import Client
 
 from bench.bare_workflows import BareBillingWorkflow, BareChangeWorkflow
-from bench.harness import bench_stack, worker
+from bench.harness import bench_stack, default_deps, worker
 from governance.billing import BillingRequest, timesheet_approval_key
 from governance.change_request import ChangeRequestInput
-from workers.registry import WORKFLOWS, ActivityDependencies, build_activities
+from workers.registry import WORKFLOWS, build_activities
 from workflows.billing_readiness import BillingReadinessWorkflow
 from workflows.change_request import ChangeRequestWorkflow
 
-ROOT = Path(__file__).resolve().parent.parent
 PERIOD = "2026-12"
-
-
-class Silent:
-    def send(self, recipient: str, kind: str, case_key: str, title: str, detail: str) -> str:
-        return kind
 
 
 def projects_with_approved_time(port: int, count: int) -> list[tuple[int, int]]:
@@ -105,13 +98,7 @@ def row(name: str, cases: int, seconds: float, calls: int) -> str:
 
 async def main(cases: int) -> None:
     async with bench_stack() as stack:
-        deps = ActivityDependencies(
-            odoo_url=stack.sim.url,
-            odoo=stack.gateway,
-            notifier=Silent(),
-            policy_file=ROOT / "policies" / "default.yaml",
-            people_file=ROOT / "policies" / "people.yaml",
-        )
+        deps = default_deps(stack)
         queue = f"bench-{uuid.uuid4().hex[:6]}"
         async with worker(
             stack.client,

@@ -103,25 +103,10 @@ def pending(person: AsOption, output: OutputOption = Output.TABLE) -> None:
     """Approvals waiting for you."""
 
     async def run() -> list[dict[str, Any]]:
-        client = await _client()
-        query = (
+        return await _list_cases(
             f"WorkflowType = 'ApprovalWorkflow' AND ExecutionStatus = 'Running' "
             f"AND {sa.PENDING_APPROVERS.name} = '{_safe(person)}'"
         )
-        rows = []
-        async for execution in client.list_workflows(query):
-            attributes = execution.typed_search_attributes
-            rows.append(
-                {
-                    "case": execution.id,
-                    "state": attributes.get(sa.STATE),
-                    "amount": attributes.get(sa.AMOUNT_AT_STAKE),
-                    "unit": attributes.get(sa.BUSINESS_UNIT),
-                    "sla_breached": attributes.get(sa.SLA_BREACHED),
-                    "since": execution.start_time,
-                }
-            )
-        return rows
 
     _emit(
         _run(run()),
@@ -129,6 +114,27 @@ def pending(person: AsOption, output: OutputOption = Output.TABLE) -> None:
         ["case", "state", "amount", "unit", "sla_breached", "since"],
         title=f"Waiting for {person}",
     )
+
+
+async def _list_cases(query: str) -> list[dict[str, Any]]:
+    """Cases matching a visibility query, with Govern's search attributes as columns."""
+    client = await _client()
+    rows = []
+    async for execution in client.list_workflows(query):
+        attributes = execution.typed_search_attributes
+        rows.append(
+            {
+                "case": execution.id,
+                "lifecycle": attributes.get(sa.LIFECYCLE),
+                "state": attributes.get(sa.STATE),
+                "amount": attributes.get(sa.AMOUNT_AT_STAKE),
+                "unit": attributes.get(sa.BUSINESS_UNIT),
+                "pending": ",".join(attributes.get(sa.PENDING_APPROVERS) or []),
+                "sla_breached": attributes.get(sa.SLA_BREACHED),
+                "since": execution.start_time,
+            }
+        )
+    return rows
 
 
 def _safe(value: str) -> str:
@@ -307,28 +313,13 @@ def stuck(
     """Open cases past an SLA, or open longer than --older-than-hours."""
 
     async def run() -> list[dict[str, Any]]:
-        client = await _client()
         since = (datetime.now(UTC) - timedelta(hours=older_than_hours)).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         )
-        query = (
+        return await _list_cases(
             f"ExecutionStatus = 'Running' AND {sa.LIFECYCLE.name} IS NOT NULL AND "
             f"({sa.SLA_BREACHED.name} = true OR StartTime < '{since}')"
         )
-        rows = []
-        async for execution in client.list_workflows(query):
-            attributes = execution.typed_search_attributes
-            rows.append(
-                {
-                    "case": execution.id,
-                    "lifecycle": attributes.get(sa.LIFECYCLE),
-                    "state": attributes.get(sa.STATE),
-                    "pending": ",".join(attributes.get(sa.PENDING_APPROVERS) or []),
-                    "sla_breached": attributes.get(sa.SLA_BREACHED),
-                    "since": execution.start_time,
-                }
-            )
-        return rows
 
     _emit(
         _run(run()),

@@ -8,15 +8,13 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.approvals import ApprovalActivities, RoleQuery
     from activities.billing import BillingActivities
-    from activities.notifications import NotificationActivities
     from governance import search_attributes as sa
     from governance.approval_case import Notice, Outcome
-    from governance.approval_messages import ApprovalRequest, ApprovalResult, NotifyRequest, OdooRef
+    from governance.approval_messages import ApprovalRequest, ApprovalResult, OdooRef
     from governance.billing import (
         BillingAssessment,
         BillingCheck,
@@ -28,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from governance.facts import CaseFacts, Parties
     from governance.policy import BillingRules
     from workflows.approval import ApprovalWorkflow
+    from workflows.journal import set_state, tell
 
 LIFECYCLE = "billing"
 ODOO_CALL = {
@@ -77,18 +76,22 @@ class BillingReadinessWorkflow:
                 ]
             )
             if assessment.existing_invoice_id is None and assessment.billable_amount <= 0:
-                self._set(BillingState.NOTHING_TO_INVOICE, "nothing to invoice for the period")
+                set_state(
+                    status, BillingState.NOTHING_TO_INVOICE, "nothing to invoice for the period"
+                )
                 return status
             failed = [c for c in assessment.checks if not c.passed and c.name not in status.waived]
             if assessment.existing_invoice_id is None and failed:
-                self._set(
+                set_state(
+                    status,
                     BillingState.AWAITING_FINANCE,
                     "exceptions: " + "; ".join(f"{c.name.value} ({c.evidence})" for c in failed),
                 )
                 outcomes = await asyncio.gather(*(self._exception(c, assessment) for c in failed))
                 if not all(outcomes):
                     status.rounds += 1
-                    self._set(
+                    set_state(
+                        status,
                         BillingState.ON_HOLD,
                         f"held by finance; re-checked in {rules.hold_review_days:g} days",
                     )
@@ -103,9 +106,12 @@ class BillingReadinessWorkflow:
             )
             status.invoice = invoice
             if invoice.nothing_to_invoice:
-                self._set(BillingState.NOTHING_TO_INVOICE, "Odoo had nothing left to invoice")
+                set_state(
+                    status, BillingState.NOTHING_TO_INVOICE, "Odoo had nothing left to invoice"
+                )
                 return status
-            self._set(
+            set_state(
+                status,
                 BillingState.INVOICED,
                 f"draft invoice {invoice.move_id}: {invoice.amount_untaxed:,.2f} for "
                 f"{', '.join(invoice.lines)}",
@@ -116,7 +122,9 @@ class BillingReadinessWorkflow:
                 f"invoice {invoice.move_id} for {invoice.amount_untaxed:,.2f}",
             )
             return status
-        self._set(BillingState.ON_HOLD, f"still held after {MAX_ROUNDS} reviews; closing the case")
+        set_state(
+            status, BillingState.ON_HOLD, f"still held after {MAX_ROUNDS} reviews; closing the case"
+        )
         return status
 
     async def _exception(self, check: BillingCheck, assessment: BillingAssessment) -> bool:
@@ -147,39 +155,20 @@ class BillingReadinessWorkflow:
         return False
 
     async def _tell_finance(self, assessment: BillingAssessment, detail: str) -> None:
-        try:
-            people = await workflow.execute_activity_method(
-                ApprovalActivities.people_for_role,
-                RoleQuery(
-                    role="finance_controller",
-                    facts=CaseFacts(
-                        business_unit=assessment.business_unit, region=assessment.region
-                    ),
-                ),
-                **ODOO_CALL,
-            )
-            await workflow.execute_activity_method(
-                NotificationActivities.notify,
-                NotifyRequest(
-                    case_key=workflow.info().workflow_id,
-                    title="Draft invoice ready",
-                    notice=Notice(kind="invoice_ready", recipients=people, detail=detail),
-                ),
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=RetryPolicy(maximum_attempts=5),
-            )
-        except ActivityError as error:
-            self._note(f"finance not told: {error.cause or error}")
-
-    def _set(self, state: BillingState, note: str) -> None:
         assert self._status is not None
-        self._status.state = state
-        self._note(f"{state.value}: {note}")
-        workflow.upsert_search_attributes([sa.STATE.value_set(state.value)])
-
-    def _note(self, text: str) -> None:
-        assert self._status is not None
-        self._status.history.append(f"{workflow.now().isoformat(timespec='seconds')} {text}")
+        people = await workflow.execute_activity_method(
+            ApprovalActivities.people_for_role,
+            RoleQuery(
+                role="finance_controller",
+                facts=CaseFacts(business_unit=assessment.business_unit, region=assessment.region),
+            ),
+            **ODOO_CALL,
+        )
+        await tell(
+            self._status,
+            "Draft invoice ready",
+            Notice(kind="invoice_ready", recipients=people, detail=detail),
+        )
 
     @workflow.query
     def status(self) -> BillingStatus:

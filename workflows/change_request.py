@@ -6,18 +6,16 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.change_request import ChangeRequestActivities
-    from activities.notifications import NotificationActivities, OdooChatterActivities
+    from activities.notifications import OdooChatterActivities
     from governance import search_attributes as sa
     from governance.approval_case import Notice, Outcome
     from governance.approval_messages import (
         ApprovalRequest,
         ApprovalResult,
         ChatterPost,
-        NotifyRequest,
         OdooRef,
     )
     from governance.change_request import (
@@ -28,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from governance.facts import Parties
     from workflows.approval import ApprovalWorkflow
+    from workflows.journal import note, set_state, tell
 
 LIFECYCLE = "change_request"
 ODOO_CALL = {
@@ -68,9 +67,9 @@ class ChangeRequestWorkflow:
             ChangeRequestActivities.assess_change, request, **ODOO_CALL
         )
         status.impact = impact
-        self._note(impact.summary(request.description))
+        note(status, impact.summary(request.description))
         status.approval_id = f"{case_id}/approval"
-        self._set(ChangeState.AWAITING_APPROVAL)
+        set_state(status, ChangeState.AWAITING_APPROVAL, "routed by policy")
         result: ApprovalResult = await workflow.execute_child_workflow(
             ApprovalWorkflow.run,
             ApprovalRequest(
@@ -92,10 +91,14 @@ class ChangeRequestWorkflow:
                 ApplyChange(impact=impact, description=request.description, ref=case_id),
                 **ODOO_CALL,
             )
-            self._set(ChangeState.APPLIED)
+            set_state(status, ChangeState.APPLIED, "applied to Odoo")
         else:
             # A withdrawn request leaves Odoo untouched; the others tell the requester.
-            self._set(OUTCOME_STATE.get(result.outcome, ChangeState.REJECTED))
+            set_state(
+                status,
+                OUTCOME_STATE.get(result.outcome, ChangeState.REJECTED),
+                f"approval {result.outcome.value}",
+            )
             if result.outcome != Outcome.WITHDRAWN:
                 deciders = ", ".join(result.decided_by) or "no decision in time"
                 closed = (
@@ -110,33 +113,16 @@ class ChangeRequestWorkflow:
                     ),
                     **ODOO_CALL,
                 )
-                await self._tell(request.requested_by, closed)
+                await tell(
+                    status,
+                    "Change request",
+                    Notice(
+                        kind="change_request_closed",
+                        recipients=[request.requested_by],
+                        detail=closed,
+                    ),
+                )
         return status
-
-    async def _tell(self, person: str, detail: str) -> None:
-        try:
-            await workflow.execute_activity_method(
-                NotificationActivities.notify,
-                NotifyRequest(
-                    case_key=workflow.info().workflow_id,
-                    title="Change request",
-                    notice=Notice(kind="change_request_closed", recipients=[person], detail=detail),
-                ),
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=RetryPolicy(maximum_attempts=5),
-            )
-        except ActivityError as error:
-            self._note(f"notification not delivered: {error.cause or error}")
-
-    def _set(self, state: ChangeState) -> None:
-        assert self._status is not None
-        self._status.state = state
-        self._note(state.value)
-        workflow.upsert_search_attributes([sa.STATE.value_set(state.value)])
-
-    def _note(self, text: str) -> None:
-        assert self._status is not None
-        self._status.history.append(f"{workflow.now().isoformat(timespec='seconds')} {text}")
 
     @workflow.query
     def status(self) -> ChangeStatus:

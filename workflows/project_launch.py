@@ -7,15 +7,14 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ChildWorkflowError
+from temporalio.exceptions import ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
     from activities.approvals import ApprovalActivities
     from activities.launch import LaunchActivities
-    from activities.notifications import NotificationActivities
     from governance import search_attributes as sa
     from governance.approval_case import Notice, Outcome
-    from governance.approval_messages import ApprovalRequest, ApprovalResult, NotifyRequest, OdooRef
+    from governance.approval_messages import ApprovalRequest, ApprovalResult, OdooRef
     from governance.facts import Parties
     from governance.launch import (
         ControlResult,
@@ -32,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from governance.policy import LaunchControls
     from workflows.approval import ApprovalWorkflow
+    from workflows.journal import note, set_state, tell
 
 LIFECYCLE = "project_launch"
 WATCH_WINDOW = timedelta(days=30)
@@ -63,7 +63,7 @@ class ProjectLaunchWorkflow:
         status = self._status = LaunchStatus(
             order_id=request.order_id, state=LaunchState.WAITING_FOR_COMMIT
         )
-        self._set_state(LaunchState.WAITING_FOR_COMMIT, f"started from {request.source}")
+        set_state(self._status, LaunchState.WAITING_FOR_COMMIT, f"started from {request.source}")
         workflow.upsert_search_attributes(
             [
                 sa.LIFECYCLE.value_set(LIFECYCLE),
@@ -73,7 +73,8 @@ class ProjectLaunchWorkflow:
         )
         facts = await self._read_until_confirmed(request.order_id, request.commit_wait)
         if facts is None:
-            self._set_state(
+            set_state(
+                self._status,
                 LaunchState.NOT_CONFIRMED,
                 "the order never showed as confirmed; nothing was changed in Odoo",
             )
@@ -90,7 +91,7 @@ class ProjectLaunchWorkflow:
         )
         salesperson = await self._salesperson(facts)
         status.parties = Parties(requester=salesperson, salesperson=salesperson)
-        self._set_state(LaunchState.CHECKING, f"gathered {facts.order_name}")
+        set_state(self._status, LaunchState.CHECKING, f"gathered {facts.order_name}")
         await self._govern(facts, limits, round_=0)
         await self._watch_for_changes(facts, limits)
         return status
@@ -127,7 +128,8 @@ class ProjectLaunchWorkflow:
                 ),
                 **ODOO_CALL,
             )
-        self._set_state(
+        set_state(
+            self._status,
             LaunchState.AWAITING_APPROVALS,
             f"round {round_}: approvals {', '.join(steps)}; waivers for "
             f"{', '.join(c.name.value for c in failed) or 'nothing'}",
@@ -217,14 +219,16 @@ class ProjectLaunchWorkflow:
             **ODOO_CALL,
         )
         if not approved and status.parties:
-            await self._tell(
+            await tell(
+                self._status,
+                "Project launch",
                 Notice(
                     kind="launch_on_hold",
                     recipients=[status.parties.salesperson or ""],
                     detail=f"{facts.order_name}: {'; '.join(lines)}",
-                )
+                ),
             )
-        self._set_state(LaunchState.ACTIVE if approved else LaunchState.ON_HOLD, verdict)
+        set_state(self._status, LaunchState.ACTIVE if approved else LaunchState.ON_HOLD, verdict)
 
     async def _watch_for_changes(self, facts: LaunchFacts, limits: LaunchControls) -> None:
         """For a while after launch, a material change of the order re-opens its approvals."""
@@ -239,15 +243,16 @@ class ProjectLaunchWorkflow:
                 continue
             change = abs(event.amount_total - facts.amount_total) / facts.amount_total * 100
             if change <= limits.material_change_pct:
-                self._history(f"order changed by {change:.1f} %: within tolerance")
+                note(self._status, f"order changed by {change:.1f} %: within tolerance")
                 continue
             round_ += 1
             fresh = await workflow.execute_activity_method(
                 LaunchActivities.gather_launch_facts, facts.order_id, **ODOO_CALL
             )
-            self._history(
+            note(
+                self._status,
                 f"order changed by {change:.1f} % (> {limits.material_change_pct:g} %): "
-                f"re-opening {', '.join(REOPENED_BY_CHANGE)}"
+                f"re-opening {', '.join(REOPENED_BY_CHANGE)}",
             )
             facts = fresh
             await self._govern(facts, limits, round_, steps=REOPENED_BY_CHANGE)
@@ -267,9 +272,10 @@ class ProjectLaunchWorkflow:
             )
             if facts.confirmed:
                 return facts
-            self._history(
+            note(
+                self._status,
                 f"order {facts.order_name or order_id} reads as {facts.state}; "
-                "waiting for the commit"
+                "waiting for the commit",
             )
         return None
 
@@ -287,31 +293,6 @@ class ProjectLaunchWorkflow:
             ProjectHold(project_id=project_id, status=value),
             **ODOO_CALL,
         )
-
-    async def _tell(self, notice: Notice) -> None:
-        try:
-            await workflow.execute_activity_method(
-                NotificationActivities.notify,
-                NotifyRequest(
-                    case_key=workflow.info().workflow_id, title="Project launch", notice=notice
-                ),
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=RetryPolicy(maximum_attempts=5),
-            )
-        except ActivityError as error:
-            self._history(f"notification not delivered: {error.cause or error}")
-
-    def _set_state(self, state: LaunchState, note: str) -> None:
-        assert self._status is not None
-        self._status.state = state
-        self._history(note)
-        workflow.upsert_search_attributes([sa.STATE.value_set(state.value)])
-
-    def _history(self, note: str) -> None:
-        assert self._status is not None
-        self._status.history.append(f"{workflow.now().isoformat(timespec='seconds')} {note}")
-
-    # -- messages ----------------------------------------------------------------------------
 
     @workflow.signal
     def order_event(self, event: OrderEvent) -> None:
