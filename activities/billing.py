@@ -193,6 +193,22 @@ class BillingActivities:
 
     @activity.defn
     @odoo_failures
+    def orders_to_invoice(self, limit: int) -> list[int]:
+        """Confirmed orders Odoo says have something to invoice (one batched read)."""
+        rows = self._odoo.search_read(
+            "sale.order",
+            [
+                ("state", "in", list(self._odoo.dialect().sale_order_confirmed_states)),
+                ("invoice_status", "=", "to invoice"),
+            ],
+            ["id"],
+            limit=limit,
+            order="id",
+        )
+        return [row["id"] for row in rows]
+
+    @activity.defn
+    @odoo_failures
     def create_draft_invoice(self, request: InvoiceRequest) -> InvoiceResult:
         """The draft invoice through Odoo's wizard, once: tagged with the case's reference.
 

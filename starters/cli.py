@@ -294,14 +294,16 @@ def setup(
         namespace = load_connect_config()["namespace"]
         client = await connect_temporal()
         report = await setup_cluster(client, namespace, retention_days)
-        from starters.schedules import ensure_reconcile_schedule
+        from starters.schedules import ensure_billing_cycle_schedule, ensure_reconcile_schedule
 
-        schedule = await ensure_reconcile_schedule(client, load_settings().task_queue)
+        task_queue = load_settings().task_queue
+        schedule = await ensure_reconcile_schedule(client, task_queue)
+        billing = await ensure_billing_cycle_schedule(client, task_queue)
         created = "created" if report.namespace_created else "already there"
         out.print(f"Namespace {namespace!r}: {created}")
         out.print(f"Search attributes added: {', '.join(report.attributes_added) or 'none'}")
         out.print(f"Already registered: {', '.join(report.attributes_present) or 'none'}")
-        out.print(f"Reconciliation schedule: {schedule}")
+        out.print(f"Reconciliation schedule: {schedule}; billing-cycle schedule: {billing}")
 
     _run(run())
 

@@ -17,9 +17,13 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from governance.approval_case import DecisionInput, DecisionResult
+from governance.billing import BillingRequest
+from governance.change_request import ChangeRequestInput
 from runtime.logging import get_logger
 from starters.intake import LIFECYCLE_BY_MODEL, Intake
 from workflows.approval import ApprovalWorkflow
+from workflows.billing_readiness import billing_workflow_id
+from workflows.change_request import change_request_workflow_id
 from workflows.project_launch import launch_workflow_id
 
 log = get_logger(__name__)
@@ -157,6 +161,54 @@ def create_app(
                 **intake.outbox.remember(f"api:{idempotency_key}", started.model_dump())
             )
         return started
+
+    async def _start_from_api(
+        kind: str, key: str, payload: BaseModel, case_id: str, idempotency_key: str | None
+    ) -> CaseStarted:
+        if idempotency_key and (known := intake.outbox.recall(f"api:{idempotency_key}")):
+            return CaseStarted(**known)
+        event_id, _ = intake.outbox.add(key, kind, payload.model_dump(mode="json"))
+        outcome = await intake.try_now(event_id, DELIVER_NOW_SECONDS)
+        started = CaseStarted(case_id=case_id, outcome=outcome or "queued")
+        if idempotency_key:
+            return CaseStarted(
+                **intake.outbox.remember(f"api:{idempotency_key}", started.model_dump())
+            )
+        return started
+
+    @app.post(
+        "/api/v1/change-requests",
+        response_model=CaseStarted,
+        status_code=201,
+        dependencies=[Depends(bearer)],
+        responses={401: {"model": Problem}},
+    )
+    async def start_change_request(
+        change: ChangeRequestInput,
+        idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    ) -> CaseStarted:
+        """Propose a change on a project (routed by policy, applied once approved)."""
+        case_id = change_request_workflow_id(change.project_id, change.request_key)
+        return await _start_from_api(
+            "api_change_request", f"api:{case_id}", change, case_id, idempotency_key
+        )
+
+    @app.post(
+        "/api/v1/billing-checks",
+        response_model=CaseStarted,
+        status_code=201,
+        dependencies=[Depends(bearer)],
+        responses={401: {"model": Problem}},
+    )
+    async def start_billing_check(
+        billing: BillingRequest,
+        idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    ) -> CaseStarted:
+        """Check an order's billing period; exceptions go to finance; then a draft invoice."""
+        case_id = billing_workflow_id(billing.order_id, billing.period)
+        return await _start_from_api(
+            "api_billing", f"api:{case_id}", billing, case_id, idempotency_key
+        )
 
     @app.get(
         "/api/v1/cases/{case_id:path}/status",

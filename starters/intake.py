@@ -12,9 +12,13 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from governance.billing import BillingRequest
+from governance.change_request import ChangeRequestInput
 from governance.launch import LaunchRequest, OrderEvent
 from runtime.logging import get_logger
 from starters.outbox import Event, Outbox
+from workflows.billing_readiness import BillingReadinessWorkflow, billing_workflow_id
+from workflows.change_request import ChangeRequestWorkflow, change_request_workflow_id
 from workflows.project_launch import ProjectLaunchWorkflow, launch_workflow_id
 
 log = get_logger(__name__)
@@ -52,7 +56,36 @@ class Intake:
             return await self._odoo_event(client, event.payload)
         if event.kind == "api_start":
             return await self._start_launch(client, int(event.payload["odoo_id"]), "api", None)
+        if event.kind == "api_change_request":
+            change = ChangeRequestInput.model_validate(event.payload)
+            return await self._start_once(
+                client,
+                ChangeRequestWorkflow.run,
+                change,
+                change_request_workflow_id(change.project_id, change.request_key),
+            )
+        if event.kind == "api_billing":
+            billing = BillingRequest.model_validate(event.payload)
+            return await self._start_once(
+                client,
+                BillingReadinessWorkflow.run,
+                billing,
+                billing_workflow_id(billing.order_id, billing.period),
+            )
         raise ValueError(f"unknown event kind {event.kind!r}")
+
+    async def _start_once(self, client: Client, run: Any, argument: Any, case_id: str) -> str:
+        try:
+            await client.start_workflow(
+                run,
+                argument,
+                id=case_id,
+                task_queue=self.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        except WorkflowAlreadyStartedError:
+            return "exists already"
+        return "started"
 
     async def try_now(self, event_id: int, timeout: float) -> str | None:
         """Deliver one event within ``timeout``; on failure it stays for the drainer."""

@@ -15,6 +15,11 @@ from temporalio.client import (
     ScheduleUpdateInput,
 )
 
+from workflows.billing_cycle import (
+    BILLING_CYCLE_SCHEDULE_ID,
+    BillingCycleRequest,
+    BillingCycleWorkflow,
+)
 from workflows.reconcile import RECONCILE_SCHEDULE_ID, ReconcileLaunchesWorkflow, ReconcileRequest
 
 
@@ -44,4 +49,31 @@ async def ensure_reconcile_schedule(
             return ScheduleUpdate(schedule=schedule)
 
         await client.get_schedule_handle(RECONCILE_SCHEDULE_ID).update(replace)
+        return "updated"
+
+
+def billing_cycle_schedule(task_queue: str) -> Schedule:
+    """On the 1st of each month at 06:00 UTC: check last month's billing for every order."""
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            BillingCycleWorkflow.run,
+            BillingCycleRequest(),
+            id=BILLING_CYCLE_SCHEDULE_ID,
+            task_queue=task_queue,
+        ),
+        spec=ScheduleSpec(cron_expressions=["0 6 1 * *"]),
+    )
+
+
+async def ensure_billing_cycle_schedule(client: Client, task_queue: str) -> str:
+    schedule = billing_cycle_schedule(task_queue)
+    try:
+        await client.create_schedule(BILLING_CYCLE_SCHEDULE_ID, schedule)
+        return "created"
+    except ScheduleAlreadyRunningError:
+
+        def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
+            return ScheduleUpdate(schedule=schedule)
+
+        await client.get_schedule_handle(BILLING_CYCLE_SCHEDULE_ID).update(replace)
         return "updated"

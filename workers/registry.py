@@ -19,6 +19,7 @@ from integrations.notify import LogNotifier, Notifier
 from integrations.odoo import OdooGateway
 from runtime.settings import default_people_file, default_policy_file
 from workflows.approval import ApprovalWorkflow
+from workflows.billing_cycle import BillingCycleWorkflow
 from workflows.billing_readiness import BillingReadinessWorkflow
 from workflows.change_request import ChangeRequestWorkflow
 from workflows.diagnostics import WorkerProbeWorkflow
@@ -32,6 +33,7 @@ WORKFLOWS: Sequence[type] = (
     ReconcileLaunchesWorkflow,
     ChangeRequestWorkflow,
     BillingReadinessWorkflow,
+    BillingCycleWorkflow,
 )
 
 
@@ -85,5 +87,6 @@ def build_activities(deps: ActivityDependencies) -> list[Callable[..., Any]]:
             changes.apply_change,
             billing.assess_billing,
             billing.create_draft_invoice,
+            billing.orders_to_invoice,
         ]
     return activities

@@ -101,3 +101,67 @@ async def test_case_api_for_middleware(dev_client: Client, tmp_path: Path) -> No
             assert accepted.json()["accepted"] is True
             missing = await http.get("/api/v1/cases/no-such-case/status", headers=auth)
             assert missing.status_code == 404
+
+
+async def test_change_requests_and_billing_checks_from_middleware(
+    dev_client: Client, tmp_path: Path
+) -> None:
+    async with service_stack(dev_client, tmp_path, webhook=False) as svc:
+        stack = svc.launch
+        order = stack.create_order()
+        stack.confirm(order)
+        [row] = stack.odoo.execute_kw("sale.order", "read", [[order]], {"fields": ["project_ids"]})
+        project = row["project_ids"][0]
+        auth = {"Authorization": f"Bearer {svc.api_token}"}
+        change = {
+            "project_id": project,
+            "request_key": "n8n-42",
+            "description": "extra workshop",
+            "hours_delta": 2,
+            "amount_delta": 180,
+            "cost_delta": 110,
+            "requested_by": "p-marc",
+        }
+        async with await svc.http() as http:
+            started = await http.post("/api/v1/change-requests", json=change, headers=auth)
+            assert started.status_code == 201, started.text
+            case = started.json()["case_id"]
+            assert case == f"change-request:project.project:{project}:n8n-42"
+            bad = await http.post(
+                "/api/v1/change-requests", json={**change, "requested_by": "Bob!"}, headers=auth
+            )
+            assert bad.status_code == 422
+
+            async def applied():  # type: ignore[no-untyped-def]
+                shown = await http.get(f"/api/v1/cases/{case}/status", headers=auth)
+                return (
+                    shown.json()
+                    if shown.status_code == 200 and shown.json()["state"] == "applied"
+                    else None
+                )
+
+            assert (await wait_for(applied))["applied"]["allocated_hours"] == 2.0
+            check = await http.post(
+                "/api/v1/billing-checks",
+                json={"order_id": order, "period": "2026-12"},
+                headers=auth,
+            )
+            assert check.status_code == 201
+            bill = check.json()["case_id"]
+
+            async def concluded():  # type: ignore[no-untyped-def]
+                shown = await http.get(f"/api/v1/cases/{bill}/status", headers=auth)
+                return (
+                    shown.json()
+                    if shown.status_code == 200
+                    and shown.json()["state"] in ("nothing_to_invoice", "invoiced")
+                    else None
+                )
+
+            assert (await wait_for(concluded))["state"] == "nothing_to_invoice"
+            wrong_period = await http.post(
+                "/api/v1/billing-checks",
+                json={"order_id": order, "period": "2026-13"},
+                headers=auth,
+            )
+            assert wrong_period.status_code == 422

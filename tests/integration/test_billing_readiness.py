@@ -170,3 +170,43 @@ async def test_a_hold_is_rechecked_and_invoiced_once_fixed(
         assert status.rounds == 1 and status.waived == []
         assert any("held by finance" in h for h in status.history)
         assert len(_invoices(stack, order)) == 1
+
+
+async def test_billing_cycle_opens_one_case_per_order_with_something_to_invoice(
+    dev_client: Client,
+) -> None:
+    from workflows.billing_cycle import (
+        BillingCycleReport,
+        BillingCycleRequest,
+        BillingCycleWorkflow,
+    )
+
+    async with launch_stack(dev_client) as stack:
+        order, _ = _order_with_time(stack)
+        report: BillingCycleReport = await dev_client.execute_workflow(
+            BillingCycleWorkflow.run,
+            BillingCycleRequest(period=PERIOD),
+            id=f"cycle-{order}",
+            task_queue=stack.task_queue,
+        )
+        again: BillingCycleReport = await dev_client.execute_workflow(
+            BillingCycleWorkflow.run,
+            BillingCycleRequest(period=PERIOD),
+            id=f"cycle-{order}-2",
+            task_queue=stack.task_queue,
+        )
+        assert order in report.started and order not in again.started
+        # Seeded orders with something to invoice get their case too (the sweep is firm-wide).
+        assert len(report.started) > 1
+
+
+async def test_schedules_are_created_and_updated(dev_client: Client) -> None:
+    from starters.schedules import ensure_billing_cycle_schedule, ensure_reconcile_schedule
+
+    assert await ensure_reconcile_schedule(dev_client, "q-sched") in ("created", "updated")
+    assert await ensure_reconcile_schedule(dev_client, "q-sched") == "updated"
+    assert await ensure_billing_cycle_schedule(dev_client, "q-sched") in ("created", "updated")
+    described = await dev_client.get_schedule_handle("govern-billing-cycle").describe()
+    # The server stores the cron expression as a calendar: 06:00 on the 1st.
+    [calendar] = described.schedule.spec.calendars
+    assert [r.start for r in calendar.hour] == [6] and [r.start for r in calendar.day_of_month] == [1]
