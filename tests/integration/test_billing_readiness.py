@@ -209,4 +209,5 @@ async def test_schedules_are_created_and_updated(dev_client: Client) -> None:
     described = await dev_client.get_schedule_handle("govern-billing-cycle").describe()
     # The server stores the cron expression as a calendar: 06:00 on the 1st.
     [calendar] = described.schedule.spec.calendars
-    assert [r.start for r in calendar.hour] == [6] and [r.start for r in calendar.day_of_month] == [1]
+    assert [r.start for r in calendar.hour] == [6]
+    assert [r.start for r in calendar.day_of_month] == [1]
