@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.errors import odoo_failures
 from governance.approval_messages import ChatterPost, ChatterReceipt, NotifyRequest
 from integrations.notify import Notifier
 from integrations.odoo import OdooGateway
+from integrations.slack import SlackDeliveryError
 
 
 class NotificationActivities:
@@ -18,10 +20,22 @@ class NotificationActivities:
     def notify(self, request: NotifyRequest) -> list[str]:
         """Tell every recipient of the notice; returns the delivery ids."""
         notice = request.notice
-        return [
-            self._notifier.send(person, notice.kind, request.case_key, request.title, notice.detail)
-            for person in notice.recipients
-        ]
+        try:
+            return [
+                self._notifier.send(
+                    person,
+                    notice.kind,
+                    request.case_key,
+                    request.title,
+                    notice.detail,
+                    stage=notice.stage,
+                )
+                for person in notice.recipients
+            ]
+        except SlackDeliveryError as error:
+            raise ApplicationError(
+                str(error), type="SlackDeliveryError", non_retryable=not error.retryable
+            ) from error
 
 
 class OdooChatterActivities:

@@ -28,7 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 class SilentNotifier:
     """Benchmarks measure Govern, not a notification channel."""
 
-    def send(self, recipient: str, kind: str, case_key: str, title: str, detail: str) -> str:
+    def send(
+        self,
+        recipient: str,
+        kind: str,
+        case_key: str,
+        title: str,
+        detail: str,
+        stage: str | None = None,
+    ) -> str:
         return kind
 
 

@@ -412,6 +412,7 @@ class ApprovalState(BaseModel):
             )
         elif action == Action.DELEGATE and seat is not None and stage is not None:
             target = decision.delegate_to or ""
+            notices.append(self.stage_closed(stage, f"delegated to {target}", [decision.actor]))
             seat.acting_for = seat.principal
             seat.person = target
             self._audit(
@@ -439,6 +440,7 @@ class ApprovalState(BaseModel):
             stage.status = StageStatus.REJECTED
             self.outcome = Outcome.REJECTED
             self._audit(now, "rejected", name, detail=f"stage {name} rejected by {decision.actor}")
+            notices.append(self.stage_closed(stage, "rejected"))
             notices.append(
                 Notice(
                     kind="rejected",
@@ -484,12 +486,24 @@ class ApprovalState(BaseModel):
             stage.name,
             detail=f"{stage.approvals} of {stage.needed} needed approval(s)",
         )
+        closed = self.stage_closed(stage, "approved")
         self.current += 1
         if self.current >= len(self.stages):
             self.outcome = Outcome.APPROVED
             self._audit(now, "approved", None, detail="every stage approved")
-            return [Notice(kind="approved", recipients=[self.parties.requester])]
-        return self._activate(now)
+            return [closed, Notice(kind="approved", recipients=[self.parties.requester])]
+        return [closed, *self._activate(now)]
+
+    @staticmethod
+    def stage_closed(stage: StageState, how: str, people: list[str] | None = None) -> Notice:
+        """Everyone asked on ``stage`` (or ``people``): their request is no longer open."""
+        deciders = ", ".join(f"{s.person}: {s.decision}" for s in stage.seats if s.decision)
+        return Notice(
+            kind="stage_closed",
+            recipients=people or [s.person for s in stage.seats],
+            stage=stage.name,
+            detail=f"{how}" + (f" ({deciders})" if deciders else ""),
+        )
 
     # -- clocks -----------------------------------------------------------------------------
 

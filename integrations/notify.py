@@ -11,7 +11,15 @@ log = get_logger("govern.notices")
 
 
 class Notifier(Protocol):
-    def send(self, recipient: str, kind: str, case_key: str, title: str, detail: str) -> str:
+    def send(
+        self,
+        recipient: str,
+        kind: str,
+        case_key: str,
+        title: str,
+        detail: str,
+        stage: str | None = None,
+    ) -> str:
         """Deliver one notice; return a delivery id. Raise to have the activity retry."""
         ...
 
@@ -19,8 +27,22 @@ class Notifier(Protocol):
 class LogNotifier:
     """Writes each notice as one structured log line (recipient ids, never personal data)."""
 
-    def send(self, recipient: str, kind: str, case_key: str, title: str, detail: str) -> str:
+    def send(
+        self,
+        recipient: str,
+        kind: str,
+        case_key: str,
+        title: str,
+        detail: str,
+        stage: str | None = None,
+    ) -> str:
         log.info(
-            "notice", recipient=recipient, kind=kind, case_key=case_key, title=title, detail=detail
+            "notice",
+            recipient=recipient,
+            kind=kind,
+            case_key=case_key,
+            title=title,
+            detail=detail,
+            stage=stage,
         )
         return f"log:{case_key}:{kind}:{recipient}"

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = Field(default=None, description="Bearer token for the HTTP API.")
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
+    slack_api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://slack.com/api/"), description="Slack Web API base URL."
+    )
 
     log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
     log_format: LogFormat = LogFormat.AUTO

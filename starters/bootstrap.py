@@ -40,6 +40,34 @@ def start_process(settings: Settings) -> Process:
     return Process(settings=settings, runtime=runtime, tracer_provider=provider)
 
 
+def slack_client(settings: Settings) -> Any:
+    """A Slack Web API client when a bot token is configured, else ``None``."""
+    if settings.slack_bot_token is None:
+        return None
+    from slack_sdk import WebClient
+
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=str(settings.slack_api_url)
+    )
+
+
+def notifier(settings: Settings) -> Any:
+    """Slack when configured; otherwise notices go to the structured log."""
+    client = slack_client(settings)
+    if client is None:
+        from integrations.notify import LogNotifier
+
+        return LogNotifier()
+    from governance.directory import load_people
+    from integrations.slack import SentMessages, SlackNotifier
+
+    return SlackNotifier(
+        client,
+        load_people(settings.people_file),
+        SentMessages(settings.data_dir / "slack-sent.sqlite"),
+    )
+
+
 def odoo_gateway(settings: Settings) -> OdooGateway | None:
     """The gateway for the configured Odoo, or ``None`` when no API key is set."""
     if settings.odoo_api_key is None:

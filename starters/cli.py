@@ -127,7 +127,7 @@ def worker() -> None:
 
 
 def _worker(client: Any, settings: Settings) -> Any:
-    from starters.bootstrap import odoo_gateway
+    from starters.bootstrap import notifier, odoo_gateway
     from workers.registry import ActivityDependencies
     from workers.worker import build_worker
 
@@ -139,6 +139,7 @@ def _worker(client: Any, settings: Settings) -> Any:
             odoo=odoo_gateway(settings),
             policy_file=settings.policy_file,
             people_file=settings.people_file,
+            notifier=notifier(settings),
         ),
         shutdown_grace=timedelta(seconds=settings.worker_shutdown_grace_seconds),
     )
@@ -202,7 +203,11 @@ def demo(
 def serve() -> None:
     """Govern's HTTP service: Odoo webhooks (POST /odoo/webhook/{token}) and the case API."""
     settings = _settings()
-    if settings.webhook_token is None and settings.api_token is None:
+    if (
+        settings.webhook_token is None
+        and settings.api_token is None
+        and (settings.slack_signing_secret is None)
+    ):
         err.print(
             "[red]Set GOVERN_WEBHOOK_TOKEN and/or GOVERN_API_TOKEN first: without them "
             "every request would be refused.[/red]",
@@ -228,7 +233,22 @@ def serve() -> None:
                 LazyClient(process.connect),
                 commit_wait=commit_wait_schedule(settings.launch_commit_wait_seconds),
             )
-            app = create_app(intake, intake.client, settings.webhook_token, settings.api_token)
+            slack = None
+            if settings.slack_signing_secret is not None and settings.slack_bot_token is not None:
+                from governance.directory import load_people
+                from starters.bootstrap import slack_client
+                from starters.slack_app import create_slack_app, temporal_decide
+
+                slack = create_slack_app(
+                    settings.slack_signing_secret.get_secret_value(),
+                    slack_client(settings),
+                    load_people(settings.people_file),
+                    temporal_decide(intake.client),
+                    asyncio.get_running_loop(),
+                )
+            app = create_app(
+                intake, intake.client, settings.webhook_token, settings.api_token, slack=slack
+            )
             host, _, port = settings.http_bind.rpartition(":")
             async with http_service(app, host, int(port)):
                 out.print(f"Govern HTTP service on http://{settings.http_bind} (docs at /docs)")

@@ -65,6 +65,7 @@ def create_app(
     webhook_token: SecretStr | None,
     api_token: SecretStr | None,
     drain: bool = True,
+    slack: Any = None,
 ) -> FastAPI:
     """The FastAPI app; ``intake`` owns the durable outbox and delivery to Temporal."""
 
@@ -247,6 +248,16 @@ def create_app(
             if error.status == RPCStatusCode.NOT_FOUND:
                 raise HTTPException(404, f"no open approval {case_id!r}") from None
             raise HTTPException(503, f"Temporal: {error.message}") from None
+
+    if slack is not None:
+        from slack_bolt.adapter.starlette import SlackRequestHandler
+
+        slack_handler = SlackRequestHandler(slack)
+
+        @app.post("/slack/events", include_in_schema=False)
+        async def slack_events(request: Request) -> Any:
+            """Slack interactivity (buttons, modals); Bolt checks the signature and acks."""
+            return await slack_handler.handle(request)
 
     @app.exception_handler(HTTPException)
     async def problem(_: Request, error: HTTPException) -> JSONResponse:

@@ -178,6 +178,9 @@ class ApprovalWorkflow:
         assert self._state is not None and self._request is not None
         while self._notices:
             notice = self._notices.pop(0)
+            # Cases started before stage-closed notices existed replay without them.
+            if notice.kind == "stage_closed" and not workflow.patched("stage-closed-notices"):
+                continue
             if notice.recipients:
                 await self._notify(notice)
         await self._post_new_audit_events()

@@ -35,7 +35,15 @@ class RecordingNotifier:
     sent: list[tuple[str, str, str]] = field(default_factory=list)
     fail: bool = False
 
-    def send(self, recipient: str, kind: str, case_key: str, title: str, detail: str) -> str:
+    def send(
+        self,
+        recipient: str,
+        kind: str,
+        case_key: str,
+        title: str,
+        detail: str,
+        stage: str | None = None,
+    ) -> str:
         if self.fail:
             # Given up at once so the test does not wait through real retry back-off.
             raise ApplicationError("notification channel down", non_retryable=True)
