@@ -20,6 +20,7 @@ class NotificationActivities:
     def notify(self, request: NotifyRequest) -> list[str]:
         """Tell every recipient of the notice; returns the delivery ids."""
         notice = request.notice
+        record = (request.odoo.model, request.odoo.id) if request.odoo else None
         try:
             return [
                 self._notifier.send(
@@ -29,6 +30,7 @@ class NotificationActivities:
                     request.title,
                     notice.detail,
                     stage=notice.stage,
+                    record=record,
                 )
                 for person in notice.recipients
             ]

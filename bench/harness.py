@@ -36,6 +36,7 @@ class SilentNotifier:
         title: str,
         detail: str,
         stage: str | None = None,
+        record: tuple[str, int] | None = None,
     ) -> str:
         return kind
 

@@ -297,7 +297,11 @@ class ApprovalState(BaseModel):
         self._audit(now, "stage_opened", stage.name, detail=f"asked {', '.join(stage.pending)}")
         return [
             Notice(
-                kind="requested", recipients=stage.pending, stage=stage.name, detail=stage.reason
+                kind="requested",
+                recipients=stage.pending,
+                stage=stage.name,
+                detail=f"{stage.reason}. Requested by {self.parties.requester}; "
+                f"amount at stake {self.facts.amount:,.2f}",
             )
         ]
 

@@ -19,6 +19,7 @@ class Notifier(Protocol):
         title: str,
         detail: str,
         stage: str | None = None,
+        record: tuple[str, int] | None = None,
     ) -> str:
         """Deliver one notice; return a delivery id. Raise to have the activity retry."""
         ...
@@ -35,6 +36,7 @@ class LogNotifier:
         title: str,
         detail: str,
         stage: str | None = None,
+        record: tuple[str, int] | None = None,
     ) -> str:
         log.info(
             "notice",

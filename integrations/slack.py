@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -28,6 +29,16 @@ ACTIONS = (
 )
 # Kinds that close a person's request message: it is edited, its buttons go.
 CLOSING_KINDS = {"stage_closed", "withdrawn", "expired"}
+# Kinds that end a case: a summary line goes to the configured channel.
+SUMMARY_KINDS = {
+    "approved",
+    "rejected",
+    "expired",
+    "launch_on_hold",
+    "invoice_ready",
+    "change_request_closed",
+    "unroutable",
+}
 
 
 class SlackDeliveryError(Exception):
@@ -108,12 +119,38 @@ class SlackNotifier:
         client: WebClient,
         people: People,
         sent: SentMessages,
-        links: dict[str, str] | None = None,
+        temporal_ui: str | None = None,
+        namespace: str = "default",
+        odoo_url: str | None = None,
+        summary_channel: str | None = None,
     ) -> None:
         self._client = client
         self._people = people.by_id()
         self._sent = sent
-        self._links = links or {}
+        self._temporal_ui = temporal_ui.rstrip("/") if temporal_ui else None
+        self._namespace = namespace
+        self._odoo_url = odoo_url.rstrip("/") if odoo_url else None
+        self._summary_channel = summary_channel
+
+    def _links(self, case_key: str, record: tuple[str, int] | None) -> dict[str, str]:
+        links = {}
+        if self._odoo_url and record:
+            links["Odoo record"] = f"{self._odoo_url}/web#model={record[0]}&id={record[1]}"
+        if self._temporal_ui:
+            links["Temporal UI"] = (
+                f"{self._temporal_ui}/namespaces/{self._namespace}/workflows/"
+                f"{quote(case_key, safe='')}"
+            )
+        return links
+
+    def _summary(self, kind: str, case_key: str, title: str, detail: str) -> None:
+        """When a case ends, once, a line in the configured channel."""
+        key = f"{case_key}|summary|{kind}"
+        if not self._summary_channel or kind not in SUMMARY_KINDS or self._sent.get(key):
+            return
+        text = f"*{title}* — {kind.replace('_', ' ')}" + (f": {detail}" if detail else "")
+        answer = self._call("chat_postMessage", channel=self._summary_channel, text=text)
+        self._sent.put(key, answer["channel"], answer["ts"])
 
     def send(
         self,
@@ -123,7 +160,9 @@ class SlackNotifier:
         title: str,
         detail: str,
         stage: str | None = None,
+        record: tuple[str, int] | None = None,
     ) -> str:
+        self._summary(kind, case_key, title, detail)
         person = self._people.get(recipient)
         if person is None or not person.slack_id:
             return f"skipped:{recipient} has no Slack id"
@@ -148,7 +187,9 @@ class SlackNotifier:
         if (found := self._sent.get(key)) is not None:
             return f"already:{found[1]}"  # a retry: the message is there
         if kind in ("requested", "escalated"):
-            blocks = request_blocks(case_key, stage or "", title, detail, self._links)
+            blocks = request_blocks(
+                case_key, stage or "", title, detail, self._links(case_key, record)
+            )
         else:
             blocks = [
                 {

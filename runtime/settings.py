@@ -106,7 +106,16 @@ class Settings(BaseSettings):
     )
     api_token: SecretStr | None = Field(default=None, description="Bearer token for the HTTP API.")
     slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="xapp- token for Socket Mode (no public URL needed)."
+    )
     slack_signing_secret: SecretStr | None = None
+    slack_summary_channel: str | None = Field(
+        default=None, description="Slack channel that gets a line when a case ends."
+    )
+    temporal_ui_url: AnyHttpUrl | None = Field(
+        default=None, description="Base URL of the Temporal Web UI, for links in messages."
+    )
     slack_api_url: AnyHttpUrl = Field(
         default=AnyHttpUrl("https://slack.com/api/"), description="Slack Web API base URL."
     )
@@ -138,6 +147,7 @@ class Settings(BaseSettings):
             self.webhook_token,
             self.api_token,
             self.slack_bot_token,
+            self.slack_app_token,
             self.slack_signing_secret,
         ]
         return [s.get_secret_value() for s in secrets if s and s.get_secret_value()]

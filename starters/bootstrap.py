@@ -60,11 +60,16 @@ def notifier(settings: Settings) -> Any:
         return LogNotifier()
     from governance.directory import load_people
     from integrations.slack import SentMessages, SlackNotifier
+    from runtime.temporal_client import load_connect_config
 
     return SlackNotifier(
         client,
         load_people(settings.people_file),
         SentMessages(settings.data_dir / "slack-sent.sqlite"),
+        temporal_ui=str(settings.temporal_ui_url) if settings.temporal_ui_url else None,
+        namespace=load_connect_config()["namespace"],
+        odoo_url=str(settings.odoo_url),
+        summary_channel=settings.slack_summary_channel,
     )
 
 

@@ -257,6 +257,45 @@ def serve() -> None:
     _run(run())
 
 
+@app.command("slack-socket")
+def slack_socket() -> None:
+    """Slack approvals over Socket Mode, for firms without a public URL for Slack to call."""
+    settings = _settings()
+    missing = [
+        name
+        for name, value in (
+            ("GOVERN_SLACK_APP_TOKEN", settings.slack_app_token),
+            ("GOVERN_SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("GOVERN_SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+        )
+        if value is None
+    ]
+    if missing:
+        err.print(f"[red]Socket Mode needs {', '.join(missing)}.[/red]", highlight=False)
+        raise typer.Exit(EXIT_CONFIG)
+    import threading
+
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from governance.directory import load_people
+    from starters.bootstrap import slack_client, start_process
+    from starters.lazy_client import LazyClient
+    from starters.slack_app import create_slack_app, temporal_decide
+
+    process = start_process(settings)
+    loop = asyncio.new_event_loop()  # Temporal calls run here; Bolt's listeners use threads
+    threading.Thread(target=loop.run_forever, name="temporal", daemon=True).start()
+    slack = create_slack_app(
+        settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
+        slack_client(settings),
+        load_people(settings.people_file),
+        temporal_decide(LazyClient(process.connect)),
+        loop,
+    )
+    out.print("Slack Socket Mode connected; Ctrl-C stops.")
+    SocketModeHandler(slack, settings.slack_app_token.get_secret_value()).start()  # type: ignore[union-attr]
+
+
 @app.command("odoo-sim")
 def odoo_sim(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8069,

@@ -25,3 +25,24 @@ def test_odoo_gateway_needs_an_api_key() -> None:
         gateway is not None
         and gateway.credentials.describe() == "admin@govern on http://127.0.0.1:8069/"
     )
+
+
+def test_socket_mode_says_which_slack_settings_are_missing(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVERN_SLACK")}
+    result = subprocess.run(
+        [sys.executable, "-m", "starters.cli", "slack-socket"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert (
+        "GOVERN_SLACK_APP_TOKEN, GOVERN_SLACK_BOT_TOKEN, GOVERN_SLACK_SIGNING_SECRET"
+        in result.stderr
+    )

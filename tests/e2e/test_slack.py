@@ -85,7 +85,14 @@ async def slack_stack(client: Client, tmp_path: Path, task_queue: str) -> AsyncI
     people = load_people(people_file)
     slack = FakeSlack(emails={"U0FIN": "fin@firm.example", "U0NOBODY": "nobody@else.example"})
     web = WebClient(token="xoxb-test", base_url=f"{slack.url}/api/")
-    notifier = SlackNotifier(web, people, SentMessages(tmp_path / "sent.sqlite"))
+    notifier = SlackNotifier(
+        web,
+        people,
+        SentMessages(tmp_path / "sent.sqlite"),
+        temporal_ui="http://127.0.0.1:8233",
+        odoo_url="http://odoo.test",
+        summary_channel="C0GOVERN",
+    )
 
     async def provide() -> Client:
         return client
@@ -134,6 +141,10 @@ async def test_approve_and_reject_from_buttons(
         handle = await stack.harness.start("two_stages", CaseFacts(amount=90000))
         value = await _requested(stack, "U0LEAD")
         assert json.loads(value) == {"case": handle.id, "stage": "first"}  # no amounts, no names
+        [request] = stack.slack.posted("U0LEAD")
+        shown = json.dumps(request["blocks"])
+        assert "Requested by p-req; amount at stake 90,000.00" in shown
+        assert "http://127.0.0.1:8233/namespaces/default/workflows/" in shown
         started = time.perf_counter()
         clicked = await stack.click("U0LEAD", "govern_approve", value)
         assert clicked.status_code == 200 and time.perf_counter() - started < 3
@@ -150,6 +161,11 @@ async def test_approve_and_reject_from_buttons(
         answers = await _answer(stack, 2)
         assert answers[1]["text"].startswith("Done: reject recorded")
         assert (await handle.result()).outcome.value == "rejected"
+
+        async def summarised() -> bool:
+            return any("rejected" in m["text"] for m in stack.slack.posted("C0GOVERN"))
+
+        await wait_for(summarised)  # one line in the team's channel when the case ends
 
 
 async def _has_request(stack: SlackStack, case: str) -> bool:

@@ -43,6 +43,7 @@ class RecordingNotifier:
         title: str,
         detail: str,
         stage: str | None = None,
+        record: tuple[str, int] | None = None,
     ) -> str:
         if self.fail:
             # Given up at once so the test does not wait through real retry back-off.
