@@ -7,7 +7,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.errors import odoo_failures
 from governance.approval_messages import ChatterPost, ChatterReceipt, NotifyRequest
-from integrations.notify import Notifier
+from integrations.notify import Delivery, Notifier
 from integrations.odoo import OdooGateway
 from integrations.slack import SlackDeliveryError
 
@@ -24,13 +24,15 @@ class NotificationActivities:
         try:
             return [
                 self._notifier.send(
-                    person,
-                    notice.kind,
-                    request.case_key,
-                    request.title,
-                    notice.detail,
-                    stage=notice.stage,
-                    record=record,
+                    Delivery(
+                        recipient=person,
+                        kind=notice.kind,
+                        case_key=request.case_key,
+                        title=request.title,
+                        detail=notice.detail,
+                        stage=notice.stage,
+                        record=record,
+                    )
                 )
                 for person in notice.recipients
             ]

@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from governance.search_attributes import ALL_KEYS
+from integrations.notify import Delivery
 from integrations.odoo import OdooCredentials, OdooGateway
 from odoo_sim import OdooSim
 from runtime.temporal_servers import temporal_cli_path
@@ -28,17 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class SilentNotifier:
     """Benchmarks measure Govern, not a notification channel."""
 
-    def send(
-        self,
-        recipient: str,
-        kind: str,
-        case_key: str,
-        title: str,
-        detail: str,
-        stage: str | None = None,
-        record: tuple[str, int] | None = None,
-    ) -> str:
-        return kind
+    def send(self, delivery: Delivery) -> str:
+        return delivery.kind
 
 
 def default_deps(stack: Stack) -> Any:

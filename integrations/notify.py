@@ -3,6 +3,7 @@ configured, notices are written to the structured log (and so reach whoever tail
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from runtime.logging import get_logger
@@ -10,17 +11,31 @@ from runtime.logging import get_logger
 log = get_logger("govern.notices")
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One notice for one person.
+
+    Attributes:
+        recipient: the person's directory id.
+        kind: requested, reminder, escalated, stage_closed, approved...
+        case_key: the case (its workflow id).
+        title: what the case is about.
+        detail: why, or what happened.
+        stage: the approval stage, when there is one.
+        record: the Odoo record ``(model, id)``, when there is one.
+    """
+
+    recipient: str
+    kind: str
+    case_key: str
+    title: str
+    detail: str = ""
+    stage: str | None = None
+    record: tuple[str, int] | None = None
+
+
 class Notifier(Protocol):
-    def send(
-        self,
-        recipient: str,
-        kind: str,
-        case_key: str,
-        title: str,
-        detail: str,
-        stage: str | None = None,
-        record: tuple[str, int] | None = None,
-    ) -> str:
+    def send(self, delivery: Delivery) -> str:
         """Deliver one notice; return a delivery id. Raise to have the activity retry."""
         ...
 
@@ -28,23 +43,14 @@ class Notifier(Protocol):
 class LogNotifier:
     """Writes each notice as one structured log line (recipient ids, never personal data)."""
 
-    def send(
-        self,
-        recipient: str,
-        kind: str,
-        case_key: str,
-        title: str,
-        detail: str,
-        stage: str | None = None,
-        record: tuple[str, int] | None = None,
-    ) -> str:
+    def send(self, delivery: Delivery) -> str:
         log.info(
             "notice",
-            recipient=recipient,
-            kind=kind,
-            case_key=case_key,
-            title=title,
-            detail=detail,
-            stage=stage,
+            recipient=delivery.recipient,
+            kind=delivery.kind,
+            case_key=delivery.case_key,
+            title=delivery.title,
+            detail=delivery.detail,
+            stage=delivery.stage,
         )
-        return f"log:{case_key}:{kind}:{recipient}"
+        return f"log:{delivery.case_key}:{delivery.kind}:{delivery.recipient}"

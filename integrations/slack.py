@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from governance.directory import People
+from integrations.notify import Delivery
 from runtime.logging import get_logger
 
 log = get_logger(__name__)
@@ -152,16 +153,16 @@ class SlackNotifier:
         answer = self._call("chat_postMessage", channel=self._summary_channel, text=text)
         self._sent.put(key, answer["channel"], answer["ts"])
 
-    def send(
-        self,
-        recipient: str,
-        kind: str,
-        case_key: str,
-        title: str,
-        detail: str,
-        stage: str | None = None,
-        record: tuple[str, int] | None = None,
-    ) -> str:
+    def send(self, delivery: Delivery) -> str:
+        recipient, kind, case_key, title, detail, stage, record = (
+            delivery.recipient,
+            delivery.kind,
+            delivery.case_key,
+            delivery.title,
+            delivery.detail,
+            delivery.stage,
+            delivery.record,
+        )
         self._summary(kind, case_key, title, detail)
         person = self._people.get(recipient)
         if person is None or not person.slack_id:

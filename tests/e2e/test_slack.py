@@ -21,6 +21,7 @@ from temporalio.client import Client
 from governance.approval_case import Action, DecisionInput
 from governance.directory import load_people
 from governance.facts import CaseFacts
+from integrations.notify import Delivery
 from integrations.slack import SentMessages, SlackNotifier
 from runtime.temporal_servers import free_port
 from starters.http_api import create_app
@@ -299,7 +300,7 @@ def test_unreachable_slack_is_a_retryable_failure() -> None:
     web = WebClient(token="xoxb-test", base_url=f"http://127.0.0.1:{free_port()}/api/", timeout=1)
     notifier = SlackNotifier(web, people, SentMessages(":memory:"))
     with pytest.raises(SlackDeliveryError) as failure:
-        notifier.send("p-lead", "requested", "case-1", "Title", "why", stage="first")
+        notifier.send(Delivery("p-lead", "requested", "case-1", "Title", "why", stage="first"))
     assert failure.value.retryable
 
 

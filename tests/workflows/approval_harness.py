@@ -25,6 +25,7 @@ from governance.approval_messages import (
     OdooRef,
 )
 from governance.facts import CaseFacts, Parties
+from integrations.notify import Delivery
 from workflows.approval import ApprovalWorkflow
 
 
@@ -35,21 +36,12 @@ class RecordingNotifier:
     sent: list[tuple[str, str, str]] = field(default_factory=list)
     fail: bool = False
 
-    def send(
-        self,
-        recipient: str,
-        kind: str,
-        case_key: str,
-        title: str,
-        detail: str,
-        stage: str | None = None,
-        record: tuple[str, int] | None = None,
-    ) -> str:
+    def send(self, delivery: Delivery) -> str:
         if self.fail:
             # Given up at once so the test does not wait through real retry back-off.
             raise ApplicationError("notification channel down", non_retryable=True)
-        self.sent.append((recipient, kind, case_key))
-        return f"{kind}:{recipient}"
+        self.sent.append((delivery.recipient, delivery.kind, delivery.case_key))
+        return f"{delivery.kind}:{delivery.recipient}"
 
 
 @dataclass
