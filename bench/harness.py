@@ -130,3 +130,29 @@ def write_temp_files(folder: Path, files: dict[str, str]) -> dict[str, Path]:
         paths[name] = folder / name
         paths[name].write_text(text)
     return paths
+
+
+def confirmed_order(odoo: Any, partner: int = 14) -> int:
+    """A confirmed 40-hour consulting order (its project and task made by confirmation)."""
+    order = odoo.execute_kw(
+        "sale.order",
+        "create",
+        [
+            {
+                "partner_id": partner,
+                "payment_term_id": 4,
+                "team_id": 1,
+                "order_line": [[0, 0, {"product_id": 52, "product_uom_qty": 40}]],
+            }
+        ],
+    )
+    odoo.execute_kw("sale.order", "action_confirm", [[order]])
+    return int(order)
+
+
+def odoo_admin(port: int) -> Any:
+    import odoorpc
+
+    odoo = odoorpc.ODOO("127.0.0.1", port=port)
+    odoo.login("govern", "admin", "admin")
+    return odoo

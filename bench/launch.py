@@ -16,12 +16,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import odoorpc
 from pydantic import SecretStr
 from temporalio.client import Client
 
 from bench.bare_workflows import BareApprovalWorkflow, BareLaunchWorkflow
-from bench.harness import bench_stack, default_deps
+from bench.harness import bench_stack, confirmed_order, default_deps, odoo_admin
 from governance.approval_case import Action, DecisionInput
 from governance.launch import LaunchRequest
 from runtime.temporal_servers import free_port
@@ -35,25 +34,8 @@ from workflows.project_launch import ProjectLaunchWorkflow, launch_workflow_id
 
 
 def confirmed_orders(port: int, count: int) -> list[int]:
-    odoo = odoorpc.ODOO("127.0.0.1", port=port)
-    odoo.login("govern", "admin", "admin")
-    orders = []
-    for _ in range(count):
-        order = odoo.execute_kw(
-            "sale.order",
-            "create",
-            [
-                {
-                    "partner_id": 14,
-                    "payment_term_id": 4,
-                    "team_id": 1,
-                    "order_line": [[0, 0, {"product_id": 52, "product_uom_qty": 40}]],
-                }
-            ],
-        )
-        odoo.execute_kw("sale.order", "action_confirm", [[order]])
-        orders.append(order)
-    return orders
+    odoo = odoo_admin(port)
+    return [confirmed_order(odoo) for _ in range(count)]
 
 
 async def approve_children(client: Client, children: list[str], bare: bool) -> None:

@@ -13,11 +13,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import odoorpc
 from temporalio.client import Client
 
 from bench.bare_workflows import BareBillingWorkflow, BareChangeWorkflow
-from bench.harness import bench_stack, default_deps, worker
+from bench.harness import bench_stack, confirmed_order, default_deps, odoo_admin, worker
 from governance.billing import BillingRequest, timesheet_approval_key
 from governance.change_request import ChangeRequestInput
 from workers.registry import WORKFLOWS, build_activities
@@ -29,23 +28,10 @@ PERIOD = "2026-12"
 
 def projects_with_approved_time(port: int, count: int) -> list[tuple[int, int]]:
     """Confirmed orders whose project has approved, billable time in PERIOD."""
-    odoo = odoorpc.ODOO("127.0.0.1", port=port)
-    odoo.login("govern", "admin", "admin")
+    odoo = odoo_admin(port)
     made = []
     for _ in range(count):
-        order = odoo.execute_kw(
-            "sale.order",
-            "create",
-            [
-                {
-                    "partner_id": 12,
-                    "payment_term_id": 4,
-                    "team_id": 1,
-                    "order_line": [[0, 0, {"product_id": 52, "product_uom_qty": 40}]],
-                }
-            ],
-        )
-        odoo.execute_kw("sale.order", "action_confirm", [[order]])
+        order = confirmed_order(odoo, partner=12)
         [row] = odoo.execute_kw(
             "sale.order", "read", [[order]], {"fields": ["project_ids", "tasks_ids"]}
         )

@@ -1,4 +1,5 @@
-"""Temporal Schedules Govern keeps: the reconciliation sweep for lost Odoo webhooks."""
+"""Temporal Schedules Govern keeps: the reconciliation sweep for lost Odoo webhooks, and the
+monthly billing cycle."""
 
 from __future__ import annotations
 
@@ -35,23 +36,6 @@ def reconcile_schedule(task_queue: str, every: timedelta) -> Schedule:
     )
 
 
-async def ensure_reconcile_schedule(
-    client: Client, task_queue: str, every: timedelta = timedelta(minutes=15)
-) -> str:
-    """Create the schedule, or bring an existing one up to date. Returns what happened."""
-    schedule = reconcile_schedule(task_queue, every)
-    try:
-        await client.create_schedule(RECONCILE_SCHEDULE_ID, schedule)
-        return "created"
-    except ScheduleAlreadyRunningError:
-
-        def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
-            return ScheduleUpdate(schedule=schedule)
-
-        await client.get_schedule_handle(RECONCILE_SCHEDULE_ID).update(replace)
-        return "updated"
-
-
 def billing_cycle_schedule(task_queue: str) -> Schedule:
     """On the 1st of each month at 06:00 UTC: check last month's billing for every order."""
     return Schedule(
@@ -65,15 +49,29 @@ def billing_cycle_schedule(task_queue: str) -> Schedule:
     )
 
 
-async def ensure_billing_cycle_schedule(client: Client, task_queue: str) -> str:
-    schedule = billing_cycle_schedule(task_queue)
+async def ensure_schedule(client: Client, schedule_id: str, schedule: Schedule) -> str:
+    """Create the schedule, or bring an existing one up to date. Returns what happened."""
     try:
-        await client.create_schedule(BILLING_CYCLE_SCHEDULE_ID, schedule)
+        await client.create_schedule(schedule_id, schedule)
         return "created"
     except ScheduleAlreadyRunningError:
 
         def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
             return ScheduleUpdate(schedule=schedule)
 
-        await client.get_schedule_handle(BILLING_CYCLE_SCHEDULE_ID).update(replace)
+        await client.get_schedule_handle(schedule_id).update(replace)
         return "updated"
+
+
+async def ensure_reconcile_schedule(
+    client: Client, task_queue: str, every: timedelta = timedelta(minutes=15)
+) -> str:
+    return await ensure_schedule(
+        client, RECONCILE_SCHEDULE_ID, reconcile_schedule(task_queue, every)
+    )
+
+
+async def ensure_billing_cycle_schedule(client: Client, task_queue: str) -> str:
+    return await ensure_schedule(
+        client, BILLING_CYCLE_SCHEDULE_ID, billing_cycle_schedule(task_queue)
+    )
