@@ -52,7 +52,7 @@ class ChangeRequestActivities:
         lines = odoo.read(
             "sale.order.line",
             order["order_line"],
-            ["product_id", "product_uom_qty", "price_subtotal"],
+            ["product_id", "product_uom_qty", "price_subtotal", "price_unit"],
         )
         products = {
             p["id"]: p
@@ -83,8 +83,17 @@ class ChangeRequestActivities:
             ),
             None,
         )
+        priced: dict[str, float] = {}
+        if request.price_from_hours and service is not None:
+            line = next(li for li in lines if li["product_id"] and li["product_id"][0] == service)
+            unit_cost = float(products[service].get("standard_price") or 0)
+            priced = {
+                "amount_delta": round(request.hours_delta * float(line["price_unit"]), 2),
+                "cost_delta": round(request.hours_delta * unit_cost, 2),
+            }
         return impact.model_copy(
             update={
+                **priced,
                 "order_id": order_id,
                 "order_name": order["name"],
                 "budget_before": float(order["amount_untaxed"]),

@@ -21,6 +21,8 @@ class ChangeRequestInput(BaseModel):
     cost_delta: float = 0.0
     customer_approval_required: bool = False
     requested_by: str = Field(pattern=PERSON_ID)
+    price_from_hours: bool = False
+    """Price the hours at the order's service rate and cost (used for Odoo-task requests)."""
 
 
 class ChangeImpact(BaseModel):

@@ -53,6 +53,12 @@ class Problem(BaseModel):
     detail: str
 
 
+def _case_for(model: str, record_id: int, body: dict[str, Any]) -> str:
+    if model == "project.task" and isinstance(body.get("project_id"), int):
+        return change_request_workflow_id(body["project_id"], f"task-{record_id}")
+    return launch_workflow_id(record_id)
+
+
 def _secret_matches(given: str, expected: SecretStr | None) -> bool:
     if expected is None or not expected.get_secret_value():
         return False
@@ -133,7 +139,7 @@ def create_app(
         return WebhookAccepted(
             status="accepted" if new else "duplicate",
             event_id=event_id,
-            case_id=launch_workflow_id(record_id),
+            case_id=_case_for(model, record_id, body),
             outcome="queued" if new else "duplicate",
         )
 

@@ -26,7 +26,10 @@ log = get_logger(__name__)
 ClientGetter = Callable[[], Awaitable[Client]]
 CONFIRMED_STATES = ("sale", "done")
 # Which Odoo model's events drive which lifecycle.
-LIFECYCLE_BY_MODEL = {"sale.order": "project_launch"}
+LIFECYCLE_BY_MODEL = {"sale.order": "project_launch", "project.task": "change_request"}
+# Convention: a task whose name starts with this is a change request on its project; its
+# allocated hours are the hours added, priced at the order's service rate.
+CHANGE_REQUEST_PREFIX = "CR:"
 MAX_CONCURRENT_DELIVERIES = 8
 
 
@@ -135,6 +138,8 @@ class Intake:
                 await asyncio.wait_for(stop.wait(), every)
 
     async def _odoo_event(self, client: Client, payload: dict[str, Any]) -> str:
+        if payload.get("_model") == "project.task":
+            return await self._task_event(client, payload)
         order_id = int(payload.get("_id") or payload["id"])
         state = payload.get("state")
         event = OrderEvent(order_id=order_id, amount_total=payload.get("amount_total"), state=state)
@@ -149,6 +154,27 @@ class Intake:
                 return f"ignored: order in state {state}, no launch under way"
             raise
         return "signalled"
+
+    async def _task_event(self, client: Client, payload: dict[str, Any]) -> str:
+        name = str(payload.get("name") or "")
+        project = payload.get("project_id")
+        if not name.startswith(CHANGE_REQUEST_PREFIX) or not isinstance(project, int):
+            return "ignored: not a change request task"
+        task_id = int(payload.get("_id") or payload["id"])
+        change = ChangeRequestInput(
+            project_id=project,
+            request_key=f"task-{task_id}",
+            description=name.removeprefix(CHANGE_REQUEST_PREFIX).strip()[:500] or "change request",
+            hours_delta=float(payload.get("allocated_hours") or 0),
+            requested_by="govern",
+            price_from_hours=True,
+        )
+        return await self._start_once(
+            client,
+            ChangeRequestWorkflow.run,
+            change,
+            change_request_workflow_id(project, change.request_key),
+        )
 
     def _request(self, order_id: int, source: str) -> LaunchRequest:
         request = LaunchRequest(order_id=order_id, source=source)

@@ -191,3 +191,54 @@ async def test_temporal_down_at_webhook_time_then_started_when_back(
             assert svc.outbox.pending_count() == 0
         finally:
             server.stop()
+
+
+async def test_a_cr_task_in_odoo_starts_a_priced_change_request(
+    dev_client: Client, tmp_path: Path
+) -> None:
+    from workflows.change_request import ChangeRequestWorkflow, change_request_workflow_id
+
+    async with service_stack(dev_client, tmp_path) as svc:
+        stack = svc.launch
+        stack.sim.add_webhook(
+            "project.task", svc.webhook_url, ["name", "project_id", "allocated_hours"]
+        )
+        order = stack.create_order()
+        await asyncio.to_thread(stack.confirm, order)
+        [row] = stack.odoo.execute_kw("sale.order", "read", [[order]], {"fields": ["project_ids"]})
+        project = row["project_ids"][0]
+
+        def create_tasks() -> int:
+            stack.odoo.execute_kw(
+                "project.task", "create", [{"name": "Design review", "project_id": project}]
+            )
+            return int(
+                stack.odoo.execute_kw(
+                    "project.task",
+                    "create",
+                    [
+                        {
+                            "name": "CR: add a reporting module",
+                            "project_id": project,
+                            "allocated_hours": 4.0,
+                        }
+                    ],
+                )
+            )
+
+        task = await asyncio.to_thread(create_tasks)
+        case = change_request_workflow_id(project, f"task-{task}")
+
+        async def assessed():  # type: ignore[no-untyped-def]
+            try:
+                status = await dev_client.get_workflow_handle(case).query(
+                    ChangeRequestWorkflow.status
+                )
+            except Exception:
+                return None
+            return status if status.impact else None
+
+        status = await wait_for(assessed)
+        assert status.request.description == "add a reporting module"
+        assert (status.impact.hours_delta, status.impact.amount_delta) == (4.0, 720.0)  # 4 h × 180
+        assert status.impact.cost_delta == 440.0
