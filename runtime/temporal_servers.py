@@ -50,6 +50,15 @@ def search_attribute_type_name(key: SearchAttributeKey) -> str:
     return "".join(w.capitalize() for w in words)
 
 
+def _die_with_parent() -> None:
+    """On Linux, the server gets SIGTERM if Govern itself is killed (even with SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nobody listens on right now."""
     with socket.socket() as sock:
@@ -130,6 +139,7 @@ class DevServer:
                 # Own session: a terminal's Ctrl-C reaches Govern only, which then stops
                 # the worker first and the server last, instead of both dying at once.
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
 
     async def wait_ready(self, timeout: float = 60.0) -> None:

@@ -84,3 +84,36 @@ async def test_up_serves_cases_stops_cleanly_and_keeps_them(tmp_path: Path) -> N
         client = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
         described = await client.get_workflow_handle(workflow_id).describe()
         assert described.status == WorkflowExecutionStatus.COMPLETED
+
+
+def test_dev_server_does_not_outlive_a_killed_govern(tmp_path: Path) -> None:
+    port, ui_port = free_port(), free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "starters.cli",
+            "dev-server",
+            "--port",
+            str(port),
+            "--ui-port",
+            str(ui_port),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not port_is_open("127.0.0.1", port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert port_is_open("127.0.0.1", port)
+    process.kill()  # no chance to clean up
+    process.wait(10)
+    deadline = time.monotonic() + 15
+    while port_is_open("127.0.0.1", port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not port_is_open("127.0.0.1", port)
