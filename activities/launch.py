@@ -55,12 +55,8 @@ class _TtlCache:
     def get_many(self, model: str, ids: list[int], load: Any) -> dict[int, Any]:
         now = time.monotonic()
         with self._lock:
-            hit = {
-                i: v
-                for i in ids
-                if (e := self._values.get((model, i))) and now - e[0] < self._ttl
-                for v in [e[1]]
-            }
+            fresh = {i: self._values.get((model, i)) for i in ids}
+        hit = {i: e[1] for i, e in fresh.items() if e is not None and now - e[0] < self._ttl}
         missing = [i for i in ids if i not in hit]
         if missing:
             for record in load(missing):

@@ -133,7 +133,3 @@ Condition = Annotated[
 
 for _model in (AllOf, AnyOf, Not):
     _model.model_rebuild()
-
-
-def condition_holds(condition: Any, facts: CaseFacts) -> bool:
-    return bool(condition.holds(facts))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -200,7 +199,6 @@ class LaunchRequest(BaseModel):
 
     order_id: int = Field(gt=0)
     source: str = Field(default="api", max_length=40)
-    requested_by: str | None = None
     commit_wait: list[float] = Field(default_factory=lambda: list(DEFAULT_COMMIT_WAIT))
     """Odoo sends its webhook before the confirmation commits: re-read after these delays."""
 
@@ -211,7 +209,6 @@ class OrderEvent(BaseModel):
     order_id: int
     amount_total: float | None = None
     state: str | None = None
-    received_at: datetime | None = None
 
 
 class ProjectHold(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,6 @@ from odoo_sim import domain as domains
 from odoo_sim.errors import (
     AccessError,
     MissingError,
-    TypeError_,
     UserError,
     ValidationError,
     ValueError_,
@@ -554,14 +552,3 @@ class Env:
             {group_field: key, count_key: n, "__domain": [[group_field, "=", key]]}
             for key, n in counts.items()
         ]
-
-
-def call_with_signature(
-    fn: Callable[..., Any], name: str, args: Sequence[Any], kwargs: dict[str, Any]
-) -> Any:
-    """Call ``fn`` as Odoo would, turning a wrong call into Odoo's TypeError message."""
-    try:
-        return fn(*args, **kwargs)
-    except TypeError as error:
-        message = re.sub(r"^[\w.<>]+\(\)", f"BaseModel.{name}()", str(error))
-        raise TypeError_(message) from None

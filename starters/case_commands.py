@@ -81,21 +81,16 @@ def _emit(
 @launch_app.command("start")
 def launch_start(order_id: int, output: OutputOption = Output.TABLE) -> None:
     """Start the governed launch of a confirmed sale order (a no-op if it exists)."""
-    from starters.intake import Intake
-    from starters.outbox import Outbox
+    from governance.launch import LaunchRequest, commit_wait_schedule
+    from workflows.project_launch import ProjectLaunchWorkflow
 
-    async def run() -> dict[str, Any]:
-        settings = load_settings()
-        client = await _client()
-
-        async def provide() -> Client:
-            return client
-
-        intake = Intake(Outbox(":memory:"), settings.task_queue, provide)
-        outcome = await intake._start_launch(client, order_id, "cli", None)
-        return {"case": launch_workflow_id(order_id), "outcome": outcome}
-
-    _emit([_run(run())], output, ["case", "outcome"])
+    request = LaunchRequest(
+        order_id=order_id,
+        source="cli",
+        commit_wait=commit_wait_schedule(load_settings().launch_commit_wait_seconds),
+    )
+    row = _run(_start_case(ProjectLaunchWorkflow.run, request, launch_workflow_id(order_id)))
+    _emit([row], output, ["case", "outcome"])
 
 
 @approvals_app.command("pending")

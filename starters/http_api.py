@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, SecretStr
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from governance.approval_case import DecisionInput, DecisionResult
@@ -155,19 +155,13 @@ def create_app(
         idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     ) -> CaseStarted:
         """Start a lifecycle for an Odoo record; the same record never gets a second case."""
-        if idempotency_key and (known := intake.outbox.recall(f"api:{idempotency_key}")):
-            return CaseStarted(**known)
-        key = f"api:{start.lifecycle}:{start.odoo_model}:{start.odoo_id}"
-        event_id, _ = intake.outbox.add(key, "api_start", start.model_dump())
-        outcome = await intake.try_now(event_id, DELIVER_NOW_SECONDS)
-        started = CaseStarted(
-            case_id=launch_workflow_id(start.odoo_id), outcome=outcome or "queued"
+        return await _start_from_api(
+            "api_start",
+            f"api:{start.lifecycle}:{start.odoo_model}:{start.odoo_id}",
+            start,
+            launch_workflow_id(start.odoo_id),
+            idempotency_key,
         )
-        if idempotency_key:
-            return CaseStarted(
-                **intake.outbox.remember(f"api:{idempotency_key}", started.model_dump())
-            )
-        return started
 
     async def _start_from_api(
         kind: str, key: str, payload: BaseModel, case_id: str, idempotency_key: str | None
@@ -231,7 +225,7 @@ def create_app(
             if error.status == RPCStatusCode.NOT_FOUND:
                 raise HTTPException(404, f"no case {case_id!r}") from None
             raise HTTPException(503, f"Temporal: {error.message}") from None
-        except Exception as error:
+        except WorkflowQueryFailedError as error:  # e.g. an approval still being planned
             raise HTTPException(409, str(error)) from None
         return dict(status)
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -45,7 +45,6 @@ class Intake:
     ) -> None:
         self.outbox = outbox
         self.task_queue = task_queue
-        self._client = client
         self.client = client
         self._commit_wait = commit_wait
         self._in_flight: set[int] = set()
@@ -54,11 +53,17 @@ class Intake:
         self._tasks: set[asyncio.Task[str | None]] = set()
 
     async def deliver(self, event: Event) -> str:
-        client = await self._client()
+        client = await self.client()
         if event.kind == "odoo_webhook":
             return await self._odoo_event(client, event.payload)
         if event.kind == "api_start":
-            return await self._start_launch(client, int(event.payload["odoo_id"]), "api", None)
+            order_id = int(event.payload["odoo_id"])
+            return await self._start_once(
+                client,
+                ProjectLaunchWorkflow.run,
+                self._request(order_id, "api"),
+                launch_workflow_id(order_id),
+            )
         if event.kind == "api_change_request":
             change = ChangeRequestInput.model_validate(event.payload)
             return await self._start_once(
@@ -90,6 +95,26 @@ class Intake:
             return "exists already"
         return "started"
 
+    async def _deliver_one(self, event: Event, timeout: float) -> str | None:
+        """Deliver and record the outcome; ``None`` when it should be tried again later.
+
+        An event Temporal could not take (down, slow) stays for the drainer; an event that
+        can never be delivered (malformed beyond what the API checks) is closed as
+        ``rejected`` with the reason, kept in the outbox, and does not hold up the rest.
+        """
+        try:
+            async with self._delivering:
+                outcome = await asyncio.wait_for(self.deliver(event), timeout)
+        except (ValueError, KeyError, TypeError) as error:  # pydantic's errors are ValueErrors
+            outcome = f"rejected: {type(error).__name__}: {error}"[:500]
+            log.error("event rejected", event_id=event.id, reason=outcome)
+        except Exception as error:  # Temporal down or slow
+            self.outbox.failed(event.id, f"{type(error).__name__}: {error}", event.attempts)
+            log.warning("event not delivered yet", event_id=event.id, error=str(error))
+            return None
+        self.outbox.delivered(event.id, outcome)
+        return outcome
+
     async def try_now(self, event_id: int, timeout: float) -> str | None:
         """Deliver one event within ``timeout``; on failure it stays for the drainer."""
         event = self.outbox.get(event_id)
@@ -97,15 +122,9 @@ class Intake:
             return "delivered"
         self._in_flight.add(event_id)
         try:
-            async with self._delivering:
-                outcome = await asyncio.wait_for(self.deliver(event), timeout)
-        except Exception as error:  # Temporal down or slow: the drainer takes over
-            self.outbox.failed(event.id, f"{type(error).__name__}: {error}", event.attempts)
-            return None
+            return await self._deliver_one(event, timeout)
         finally:
             self._in_flight.discard(event_id)
-        self.outbox.delivered(event.id, outcome)
-        return outcome
 
     def deliver_soon(self, event_id: int, timeout: float = 10.0) -> None:
         """Deliver in the background, so the caller can answer at once (the event is durable)."""
@@ -118,13 +137,8 @@ class Intake:
         for event in self.outbox.due():
             if event.id in self._in_flight:
                 continue
-            try:
-                outcome = await asyncio.wait_for(self.deliver(event), 10)
-            except Exception as error:
-                self.outbox.failed(event.id, f"{type(error).__name__}: {error}", event.attempts)
-                log.warning("event not delivered yet", event=event.id, error=str(error))
+            if await self._deliver_one(event, 10) is None:
                 break  # keep order: try the rest after the back-off
-            self.outbox.delivered(event.id, outcome)
             delivered += 1
         return delivered
 
@@ -183,13 +197,9 @@ class Intake:
         return request
 
     async def _start_launch(
-        self, client: Client, order_id: int, source: str, event: OrderEvent | None
+        self, client: Client, order_id: int, source: str, event: OrderEvent
     ) -> str:
-        extra: dict[str, Any] = (
-            {"start_signal": "order_event", "start_signal_args": [event]}
-            if event
-            else {"id_conflict_policy": WorkflowIDConflictPolicy.USE_EXISTING}
-        )
+        """Signal-with-start: a running launch hears the event, a new one starts with it."""
         try:
             await client.start_workflow(
                 ProjectLaunchWorkflow.run,
@@ -197,7 +207,8 @@ class Intake:
                 id=launch_workflow_id(order_id),
                 task_queue=self.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                **extra,
+                start_signal="order_event",
+                start_signal_args=[event],
             )
         except WorkflowAlreadyStartedError:
             return "already launched"

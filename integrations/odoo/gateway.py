@@ -127,10 +127,6 @@ class OdooGateway:
             self._local.session = None
             raise mapped from error
 
-    def close(self) -> None:
-        """Forget this thread's connection."""
-        self._local.session = None
-
     # -- generic calls --------------------------------------------------------------
 
     def execute_kw(
@@ -144,16 +140,6 @@ class OdooGateway:
         session = self._session()
         with self._translated(f"{model}.{method}"):
             return session.odoo.execute_kw(model, method, list(args), kwargs or {})
-
-    def version(self) -> dict[str, Any]:
-        """Odoo's ``common.version`` answer (also a cheap reachability check)."""
-        session = self._session()
-        with self._translated("reading Odoo's version"):
-            return dict(
-                session.odoo.json(
-                    "/jsonrpc", {"service": "common", "method": "version", "args": []}
-                )["result"]
-            )
 
     def whoami(self) -> tuple[int, OdooDialect]:
         """Log in if needed and return the user id and the server's dialect."""

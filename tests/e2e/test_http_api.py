@@ -165,3 +165,23 @@ async def test_change_requests_and_billing_checks_from_middleware(
                 headers=auth,
             )
             assert wrong_period.status_code == 422
+
+
+async def test_an_undeliverable_event_is_closed_with_its_reason_and_holds_up_nothing(
+    dev_client: Client, tmp_path: Path
+) -> None:
+    async with service_stack(dev_client, tmp_path, webhook=False) as svc:
+        # An outbox row no lifecycle can take (e.g. written by an older release).
+        poison, _ = svc.outbox.add("legacy:1", "api_change_request", {"project_id": "x"})
+        order = svc.launch.create_order()
+        svc.launch.confirm(order)
+        good, _ = svc.outbox.add(f"api:{order}", "api_start", {"odoo_id": order})
+        intake_drained = await wait_for(lambda: _drained(svc))
+        assert intake_drained
+        rows = dict(svc.outbox._db.execute("SELECT id, outcome FROM events").fetchall())
+        assert rows[poison].startswith("rejected: ValidationError")
+        assert rows[good] == "started"
+
+
+async def _drained(svc) -> bool:  # type: ignore[no-untyped-def]
+    return svc.outbox.pending_count() == 0
